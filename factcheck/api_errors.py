@@ -1,0 +1,63 @@
+"""One JSON error shape for every API response that is not a success:
+
+    {"error": {"code": "...", "message": "...", "details": {...}}}
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+def error_body(code: str, message: str, details: dict | list | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _message_from_detail(detail) -> str:
+    if isinstance(detail, dict):
+        parts = []
+        for field, value in detail.items():
+            text = _message_from_detail(value)
+            parts.append(text if field in ("non_field_errors", "detail") else f"{field}: {text}")
+        return " ".join(parts)
+    if isinstance(detail, list):
+        return " ".join(_message_from_detail(item) for item in detail)
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(
+            error_body(exc.code, exc.message, exc.details), status=exc.status_code
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body = error_body("invalid_input", _message_from_detail(exc.detail), details)
+    else:
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str | dict | list):
+            message = _message_from_detail(exc.detail)
+            code = getattr(exc.detail, "code", code) or code
+        else:
+            message = str(exc)
+        body = error_body(str(code), message)
+    response.data = body
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response.data["error"]["message"] = (
+            "Authentication required: send 'Authorization: Token <token>' "
+            "(see `manage.py issue_token`)."
+            if body["error"]["code"] == "not_authenticated"
+            else body["error"]["message"]
+        )
+    return response
