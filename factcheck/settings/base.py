@@ -194,3 +194,43 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Fetching linked sources ----------------------------------------------------------------
+# Networks that may be fetched although they are not public (tests and local development only).
+FETCH_ALLOWED_NETWORKS = env.list("FETCH_ALLOWED_NETWORKS", default=[])
+FETCH_ALLOWED_PORTS = env.list("FETCH_ALLOWED_PORTS", cast=int, default=[80, 443])
+FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
+FETCH_CONNECT_TIMEOUT_SECONDS = env.float("FETCH_CONNECT_TIMEOUT_SECONDS", default=5.0)
+FETCH_DEADLINE_SECONDS = env.float("FETCH_DEADLINE_SECONDS", default=20.0)
+FETCH_MAX_BODY_BYTES = env.int("FETCH_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+FETCH_CONTENT_TYPES = env.list(
+    "FETCH_CONTENT_TYPES",
+    default=[
+        "text/html",
+        "application/xhtml+xml",
+        "text/plain",
+        "application/pdf",
+        "application/json",
+        "text/csv",
+        "application/xml",
+        "text/xml",
+    ],
+)
+FETCH_USER_AGENT = env.str(
+    "FETCH_USER_AGENT", default="factcheck-source-fetcher/1.0 (+https://example.org/bot)"
+)
+FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=5)
+FETCH_RETRY_BASE_SECONDS = env.float("FETCH_RETRY_BASE_SECONDS", default=30.0)
+FETCH_RETRY_MAX_SECONDS = env.float("FETCH_RETRY_MAX_SECONDS", default=3600.0)
+FETCH_FRESHNESS_SECONDS = env.int("FETCH_FRESHNESS_SECONDS", default=24 * 3600)
+FETCH_LEASE_SECONDS = env.int("FETCH_LEASE_SECONDS", default=300)
+FETCH_HOST_CONCURRENCY = env.int("FETCH_HOST_CONCURRENCY", default=2)
+FETCH_HOST_DELAY_SECONDS = env.float("FETCH_HOST_DELAY_SECONDS", default=1.0)
+
+# --- Claim extraction -----------------------------------------------------------------------
+# Claims scoring at or above this enter the review queue; the rest wait in triage.
+CLAIM_QUEUE_THRESHOLD = env.float("CLAIM_QUEUE_THRESHOLD", default=0.5)
+ARTICLE_MAX_BODY_CHARS = env.int("ARTICLE_MAX_BODY_CHARS", default=200_000)
+
+# --- Review queue ---------------------------------------------------------------------------
+CLAIM_LEASE_MINUTES = env.int("CLAIM_LEASE_MINUTES", default=30)
