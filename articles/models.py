@@ -30,7 +30,8 @@ class Article(models.Model):
     input_format = models.CharField(max_length=16, choices=InputFormat.choices)
     raw_content = models.TextField(blank=True, help_text="The content as submitted or fetched.")
     body = models.TextField(blank=True, help_text="Normalised text; claim spans index into it.")
-    content_hash = models.CharField(
+    # NULL until the content is known (URL submissions), so uniqueness ignores those rows.
+    content_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, blank=True, help_text="sha256 of the normalised body."
     )
     ingest_state = models.CharField(

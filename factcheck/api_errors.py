@@ -1,6 +1,6 @@
 """One JSON error shape for every API response that is not a success:
 
-    {"error": {"code": "...", "message": "...", "details": {...}}}
+{"error": {"code": "...", "message": "...", "details": {...}}}
 """
 
 from django.core.exceptions import PermissionDenied
@@ -30,9 +30,7 @@ def _message_from_detail(detail) -> str:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(
-            error_body(exc.code, exc.message, exc.details), status=exc.status_code
-        )
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
     elif isinstance(exc, PermissionDenied):

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings.base")
 
 app = Celery("factcheck")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -35,9 +35,7 @@ BEST_RATING = 5
 RATING_SCALE: dict[str, RatingDefinition] = {
     d.rating.value: d
     for d in (
-        RatingDefinition(
-            Rating.FALSE, 1, "The claim is inaccurate: the evidence contradicts it."
-        ),
+        RatingDefinition(Rating.FALSE, 1, "The claim is inaccurate: the evidence contradicts it."),
         RatingDefinition(
             Rating.MOSTLY_FALSE,
             2,
@@ -54,7 +52,9 @@ RATING_SCALE: dict[str, RatingDefinition] = {
             4,
             "The claim is accurate but needs clarification or additional information.",
         ),
-        RatingDefinition(Rating.TRUE, 5, "The claim is accurate and nothing significant is missing."),
+        RatingDefinition(
+            Rating.TRUE, 5, "The claim is accurate and nothing significant is missing."
+        ),
     )
 }
 

@@ -93,9 +93,9 @@ class SourceSnapshot(models.Model):
         ]
         indexes = [models.Index(fields=["source", "-fetched_at"], name="snapshot_latest_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.requested_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
     @property
     def succeeded(self) -> bool:
         return not self.error_kind
-
-    def __str__(self) -> str:
-        return f"{self.requested_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"

@@ -1,1 +1,0 @@
-from .base import *  # noqa: F403

@@ -145,7 +145,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     # API clients run unattended: a token lives until it is revoked, unless a TTL is configured.
     "TOKEN_TTL": (
-        timedelta(hours=env.int("API_TOKEN_TTL_HOURS")) if env.str("API_TOKEN_TTL_HOURS", "") else None
+        timedelta(hours=env.int("API_TOKEN_TTL_HOURS"))
+        if env.str("API_TOKEN_TTL_HOURS", "")
+        else None
     ),
     "AUTO_REFRESH": False,
 }

@@ -1,0 +1,65 @@
+"""Named people for the tests, as a newsroom would have them.
+
+alice and bob check facts, erin edits, newsbot is an API client, mallory holds no role.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from accounts.services import token_issue, user_upsert
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _person(username: str, role: Role | None):
+    if role is None:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user, _created = user_upsert(username=username, role=role, password=PASSWORD)
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    return _person("alice", Role.FACT_CHECKER)
+
+
+@pytest.fixture
+def bob(db):
+    return _person("bob", Role.FACT_CHECKER)
+
+
+@pytest.fixture
+def erin(db):
+    return _person("erin", Role.EDITOR)
+
+
+@pytest.fixture
+def fiona(db):
+    """A second editor, so that sign-off by someone other than the author is possible."""
+    return _person("fiona", Role.EDITOR)
+
+
+@pytest.fixture
+def newsbot(db):
+    return _person("newsbot", Role.API_CLIENT)
+
+
+@pytest.fixture
+def mallory(db):
+    return _person("mallory", None)
+
+
+def client_for(user) -> APIClient:
+    """An API client authenticated the way real clients are: with a token header."""
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(username=user.username)}")
+    return client
+
+
+@pytest.fixture
+def api_as():
+    return client_for
