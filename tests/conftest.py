@@ -63,3 +63,13 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def api_as():
     return client_for
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
