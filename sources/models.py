@@ -29,6 +29,9 @@ class Source(models.Model):
     last_error_kind = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest attempt began (for per-host politeness)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -45,6 +48,7 @@ class Source(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["host", "fetch_started_at"], name="source_host_started_idx"),
             # The sweep looks for work that is due or whose lease ran out.
             models.Index(
                 fields=["next_attempt_at"],

@@ -181,7 +181,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-sources": {
+        "task": "sources.tasks.sweep_sources",
+        "schedule": env.float("FETCH_SWEEP_SECONDS", default=60.0),
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

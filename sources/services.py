@@ -1,0 +1,251 @@
+"""Writes to sources: asking for a URL to be fetched, claiming fetch work, recording results.
+
+The Source row is the truth about fetch work to do. Celery only wakes workers up: every
+task is enqueued after commit, re-reads the row and does nothing when there is nothing to do,
+and a periodic sweep re-enqueues work whose message was lost.
+"""
+
+import logging
+import random
+import zlib
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Now
+from django.utils import timezone
+
+from factcheck.errors import InvalidInput
+
+from .fetcher import FetchResult, InvalidFetchURL, normalize_url, validate_fetchable_url
+from .models import Source, SourceSnapshot
+from .signals import source_fetched
+
+logger = logging.getLogger(__name__)
+
+CLAIMABLE = Q(state=Source.State.PENDING) | Q(
+    state=Source.State.FETCHING, lease_expires_at__lt=Now()
+)
+
+
+def _enqueue_fetch(source_id: int, *, countdown: float | None = None) -> None:
+    from .tasks import fetch_source
+
+    if countdown and settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process mode has no delayed execution: a retry waits for the next request or sweep.
+        return
+    transaction.on_commit(
+        lambda: fetch_source.apply_async((source_id,), countdown=countdown), robust=True
+    )
+
+
+def source_for_url(*, url: str) -> Source:
+    """The source for `url` (normalised), created when new; a fetch is scheduled when the
+    source has never been fetched or its last fetch is older than the freshness window.
+
+    Raises InvalidInput with a message for a person when the URL cannot be fetched at all.
+    """
+    try:
+        url = normalize_url(validate_fetchable_url(url))
+    except InvalidFetchURL as exc:
+        raise InvalidInput(str(exc), details={"url": str(exc)}) from exc
+
+    with transaction.atomic():
+        source, created = Source.objects.get_or_create(
+            url=url,
+            defaults={
+                "host": (urlsplit(url).hostname or "")[:255],
+                "next_attempt_at": timezone.now(),
+            },
+        )
+        if created:
+            _enqueue_fetch(source.pk)
+        elif _is_stale(source):
+            source_request_refetch(source=source)
+    return source
+
+
+def _is_stale(source: Source) -> bool:
+    if source.state != Source.State.FETCHED or source.last_fetched_at is None:
+        return False
+    age = timezone.now() - source.last_fetched_at
+    return age > timedelta(seconds=settings.FETCH_FRESHNESS_SECONDS)
+
+
+def source_request_refetch(*, source: Source) -> Source:
+    """Fetch again (a new snapshot is added; earlier snapshots stay)."""
+    with transaction.atomic():
+        updated = Source.objects.filter(pk=source.pk).exclude(state=Source.State.FETCHING).update(
+            state=Source.State.PENDING,
+            attempts=0,
+            next_attempt_at=Now(),
+            lease_expires_at=None,
+            updated_at=Now(),
+        )
+        if updated:
+            _enqueue_fetch(source.pk)
+    source.refresh_from_db()
+    return source
+
+
+class HostBusy(Exception):
+    """The host has as many fetches under way as politeness allows; try again later."""
+
+    def __init__(self, retry_in: float):
+        super().__init__(f"host busy, retry in {retry_in:.1f}s")
+        self.retry_in = retry_in
+
+
+def _lock_host(host: str) -> None:
+    """Serialise claims per host so two workers cannot both take the host's last slot."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(host.encode())])
+
+
+def source_claim_for_fetch(*, source_id: int) -> Source | None:
+    """Take the fetch of a source: it moves to `fetching` under a lease.
+
+    Returns None when there is nothing to do (already fetched, failed, blocked, not yet due,
+    or fetching under a live lease), which makes a redelivered task harmless. Raises HostBusy
+    when the host's politeness limit says to wait.
+    """
+    with transaction.atomic():
+        source = (
+            Source.objects.select_for_update(skip_locked=True)
+            .filter(CLAIMABLE, pk=source_id)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=Now()))
+            .first()
+        )
+        if source is None:
+            return None
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            _lock_host(source.host)
+            _check_host_politeness(source)
+        lease = timedelta(seconds=settings.FETCH_LEASE_SECONDS)
+        Source.objects.filter(pk=source.pk).update(
+            state=Source.State.FETCHING,
+            attempts=source.attempts + 1,
+            lease_expires_at=Now() + lease,
+            fetch_started_at=Now(),
+            updated_at=Now(),
+        )
+        source.refresh_from_db()
+    return source
+
+
+def _check_host_politeness(source: Source) -> None:
+    siblings = Source.objects.filter(host=source.host).exclude(pk=source.pk)
+    busy = siblings.filter(state=Source.State.FETCHING, lease_expires_at__gt=Now()).count()
+    delay = settings.FETCH_HOST_DELAY_SECONDS
+    if busy >= settings.FETCH_HOST_CONCURRENCY:
+        raise HostBusy(retry_in=max(delay, 1.0))
+    if delay > 0:
+        last_start = siblings.aggregate(last=Max("fetch_started_at"))["last"]
+        if last_start is not None:
+            waited = (timezone.now() - last_start).total_seconds()
+            if waited < delay:
+                raise HostBusy(retry_in=delay - waited)
+
+
+def source_release_for_later(*, source_id: int, retry_in: float) -> None:
+    """Put back a claim that could not start (politeness), without counting an attempt."""
+    Source.objects.filter(pk=source_id, state=Source.State.PENDING).update(
+        next_attempt_at=Now() + timedelta(seconds=retry_in), updated_at=Now()
+    )
+    _enqueue_fetch(source_id, countdown=retry_in)
+
+
+def _retry_delay(*, attempts: int, retry_after: float | None) -> float:
+    """Exponential backoff with full jitter, never sooner than the server's Retry-After."""
+    base = settings.FETCH_RETRY_BASE_SECONDS
+    cap = settings.FETCH_RETRY_MAX_SECONDS
+    backoff = min(cap, base * (2 ** max(attempts - 1, 0)))
+    delay = random.uniform(backoff / 2, backoff)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, cap))
+    return delay
+
+
+def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapshot | None:
+    """Record what a fetch found, as the holder of the fetch lease `source` was claimed with.
+
+    Returns None, writing nothing, when the lease was lost meanwhile (another worker took
+    the fetch over), so a fetch that outlived its lease cannot add a second result.
+    """
+    with transaction.atomic():
+        current = (
+            Source.objects.select_for_update()
+            .filter(
+                pk=source.pk,
+                state=Source.State.FETCHING,
+                lease_expires_at=source.lease_expires_at,
+            )
+            .first()
+        )
+        if current is None:
+            logger.info("Fetch result for %s dropped: the lease was taken over.", source.url)
+            return None
+        snapshot = SourceSnapshot.objects.create(
+            source=current,
+            requested_url=result.requested_url[:2048],
+            final_url=(result.final_url or "")[:2048],
+            status_code=result.status_code,
+            content_type=(result.content_type or "")[:255],
+            title=result.title or "",
+            text=result.text or "",
+            metadata=result.metadata or {},
+            links=result.links or [],
+            sha256=result.sha256 or "",
+            size=result.size,
+            fetched_at=result.fetched_at,
+            error_kind=result.error_kind,
+            error_message=result.error_message,
+        )
+        current.lease_expires_at = None
+        current.last_error_kind = result.error_kind
+        current.last_error = result.error_message
+        if not result.error_kind:
+            current.state = Source.State.FETCHED
+            current.last_fetched_at = result.fetched_at
+            current.next_attempt_at = None
+            transaction.on_commit(
+                lambda: source_fetched.send(
+                    sender=Source, source_id=current.pk, snapshot_id=snapshot.pk
+                )
+            )
+        elif result.retryable and current.attempts < settings.FETCH_MAX_ATTEMPTS:
+            delay = _retry_delay(
+                attempts=current.attempts, retry_after=result.retry_after_seconds
+            )
+            current.state = Source.State.PENDING
+            current.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            _enqueue_fetch(current.pk, countdown=delay)
+        else:
+            blocked = result.error_kind == "blocked"
+            current.state = Source.State.BLOCKED if blocked else Source.State.FAILED
+            current.next_attempt_at = None
+        current.save()
+    return snapshot
+
+
+def sources_sweep(*, limit: int = 500) -> int:
+    """Re-enqueue fetches that are due but may have lost their message: pending rows past
+    their attempt time and fetching rows whose lease ran out (a worker died mid-fetch).
+    Returns how many were enqueued."""
+    due = (
+        Source.objects.filter(
+            Q(state=Source.State.PENDING, next_attempt_at__lte=Now())
+            | Q(state=Source.State.PENDING, next_attempt_at__isnull=True)
+            | Q(state=Source.State.FETCHING, lease_expires_at__lt=Now())
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(due)
+    with transaction.atomic():
+        for source_id in ids:
+            _enqueue_fetch(source_id)
+    return len(ids)
