@@ -60,3 +60,29 @@ def published(verdict: Verdict, *, editor) -> Verdict:
     verdict.published_at = now
     verdict.save()
     return verdict
+
+
+def queued_claims(count: int, *, article=None, state: str = "queued", priority=None) -> list[Claim]:
+    """`count` claims on one article, one per sentence, in one INSERT."""
+    sentences = [f"Claim number {i} says {i * 7} percent of strikes missed." for i in range(count)]
+    if article is None:
+        body = " ".join(sentences)
+        article = ArticleFactory(body=body)
+    body = article.body
+    claims, offset = [], 0
+    for i, sentence in enumerate(sentences):
+        start = body.index(sentence, offset)
+        offset = start + len(sentence)
+        claims.append(
+            Claim(
+                article=article,
+                text=sentence,
+                start=start,
+                end=offset,
+                kind="statistic",
+                score=0.8,
+                state=state,
+                priority=priority(i) if priority else 50.0,
+            )
+        )
+    return Claim.objects.bulk_create(claims)

@@ -1,0 +1,145 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reviews.models import Claim, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
+from reviews.ratings import RATING_SCALE, Rating
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    added_by = serializers.CharField(source="added_by.username", read_only=True)
+    fetch_state = serializers.CharField(source="source.state", read_only=True)
+    source_url = serializers.CharField(source="source.url", read_only=True)
+    fetch_error = serializers.CharField(source="source.last_error_kind", read_only=True)
+
+    class Meta:
+        model = EvidenceLink
+        fields = [
+            "id",
+            "url",
+            "stance",
+            "note",
+            "added_by",
+            "created_at",
+            "source_url",
+            "fetch_state",
+            "fetch_error",
+        ]
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2048)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "article_title",
+            "text",
+            "start",
+            "end",
+            "kind",
+            "claimant",
+            "quantities",
+            "score",
+            "reasons",
+            "state",
+            "priority",
+            "boost",
+            "assignee",
+            "lease_expires_at",
+            "dismiss_reason",
+            "created_at",
+        ]
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    evidence = EvidenceLinkSerializer(many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "evidence"]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    signed_off_by = serializers.CharField(
+        source="signed_off_by.username", read_only=True, default=None
+    )
+    rating_value = serializers.SerializerMethodField()
+    rating_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "claim",
+            "state",
+            "rating",
+            "rating_value",
+            "rating_label",
+            "headline",
+            "rationale",
+            "author",
+            "version",
+            "submitted_at",
+            "signed_off_by",
+            "signed_off_at",
+            "signoff_comment",
+            "published_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_rating_value(self, verdict) -> int | None:
+        return RATING_SCALE[verdict.rating].value if verdict.rating else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_rating_label(self, verdict) -> str | None:
+        return RATING_SCALE[verdict.rating].label if verdict.rating else None
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
+    headline = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    rationale = serializers.CharField(max_length=50_000, required=False, allow_blank=True)
+
+
+class SignOffInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=5000)
+
+
+class DismissInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=DismissReason.choices)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class BoostInputSerializer(serializers.Serializer):
+    boost = serializers.IntegerField(min_value=-100, max_value=100)
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = ReviewEvent
+        fields = [
+            "id",
+            "action",
+            "actor",
+            "from_state",
+            "to_state",
+            "comment",
+            "verdict",
+            "created_at",
+        ]
