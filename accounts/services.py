@@ -43,7 +43,7 @@ def user_upsert(
             user.email = email
         user.is_active = True
         user.save()
-        role_group = Group.objects.get(name=role.value)
+        role_group, _ = Group.objects.get_or_create(name=role.value)
         other_roles = Group.objects.filter(name__in=[r.value for r in Role if r != role])
         user.groups.remove(*other_roles)
         user.groups.add(role_group)

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import DomainError, StaleVersion
 
 
 def error_body(code: str, message: str, details: dict | list | None = None) -> dict:
@@ -30,7 +30,11 @@ def _message_from_detail(detail) -> str:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        if isinstance(exc, StaleVersion):
+            # The caller can retry against the current version without another read.
+            response["ETag"] = f'"{exc.details["current_version"]}"'
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
     elif isinstance(exc, PermissionDenied):

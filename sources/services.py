@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from factcheck.errors import InvalidInput
 
-from .fetcher import FetchResult, InvalidFetchURL, normalize_url, validate_fetchable_url
+from .fetcher import FetchResult, InvalidURLError, normalize_url, validate_fetchable_url
 from .models import Source, SourceSnapshot
 from .signals import source_fetched
 
@@ -49,7 +49,7 @@ def source_for_url(*, url: str) -> Source:
     """
     try:
         url = normalize_url(validate_fetchable_url(url))
-    except InvalidFetchURL as exc:
+    except InvalidURLError as exc:
         raise InvalidInput(str(exc), details={"url": str(exc)}) from exc
 
     with transaction.atomic():

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from . import services
-from .fetcher import fetch, policy_from_settings
+from .fetcher import fetch_url, policy_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def fetch_source(source_id: int) -> str:
         return "deferred"
     if source is None:
         return "nothing to do"
-    result = fetch(source.url, policy=policy_from_settings())
+    result = fetch_url(source.url, policy=policy_from_settings())
     snapshot = services.source_record_result(source=source, result=result)
     if snapshot is None:
         return "superseded"

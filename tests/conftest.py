@@ -73,3 +73,12 @@ def unused_tcp_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def local_web(settings, httpserver):
+    """A web server on 127.0.0.1 that the fetcher may reach (a test-only allowance)."""
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.FETCH_ALLOWED_PORTS = [80, 443, httpserver.port]
+    settings.FETCH_HOST_DELAY_SECONDS = 0
+    return httpserver

@@ -197,9 +197,7 @@ def test_32_concurrent_reviewers_empty_a_queue_of_500_each_claim_handed_out_once
     from accounts.services import user_upsert
 
     queued_claims(500)
-    reviewers = [
-        user_upsert(username=f"reviewer{i}", role=Role.FACT_CHECKER)[0] for i in range(32)
-    ]
+    reviewers = [user_upsert(username=f"reviewer{i}", role=Role.FACT_CHECKER)[0] for i in range(32)]
     handed_out: list[list[int]] = [[] for _ in reviewers]
     errors: list[BaseException] = []
     start = threading.Barrier(len(reviewers))
