@@ -58,7 +58,11 @@ def test_issue_token_prints_a_working_token_as_the_last_line(newsbot):
     response = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200
-    assert response.json() == {"username": "newsbot", "roles": ["api_client"], "is_superuser": False}
+    assert response.json() == {
+        "username": "newsbot",
+        "roles": ["api_client"],
+        "is_superuser": False,
+    }
 
 
 def test_issue_token_for_unknown_user_is_a_clear_error():

@@ -35,7 +35,7 @@ def test_next_hands_out_the_highest_priority_claim_with_a_lease(api_as, alice):
 
 
 def test_equal_priority_goes_oldest_first(api_as, alice):
-    first, second = queued_claims(2)
+    first, _second = queued_claims(2)
 
     taken = api_as(alice).post("/api/v1/queue/next/").json()
 
