@@ -37,7 +37,7 @@ def _broker_state() -> dict:
             connect_timeout=BROKER_TIMEOUT_SECONDS,
             transport_options={"socket_timeout": BROKER_TIMEOUT_SECONDS},
         ) as broker:
-            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure means "down"; the reason is reported
         return {"state": "down", "error": exc.__class__.__name__ + ": " + str(exc)[:200]}
     return {"state": "up", "latency_ms": round((time.monotonic() - started) * 1000, 1)}

@@ -67,12 +67,10 @@ def api_as():
 
 @pytest.fixture
 def unused_tcp_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    import socket
+    """A port on 127.0.0.1 that nothing listens on."""
+    from tests.processes import free_port
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture
