@@ -1,0 +1,1 @@
+"""Parts of the source fetcher. Callers use `sources.fetcher`, which is the only public entry."""
