@@ -77,12 +77,16 @@ def _is_stale(source: Source) -> bool:
 def source_request_refetch(*, source: Source) -> Source:
     """Fetch again (a new snapshot is added; earlier snapshots stay)."""
     with transaction.atomic():
-        updated = Source.objects.filter(pk=source.pk).exclude(state=Source.State.FETCHING).update(
-            state=Source.State.PENDING,
-            attempts=0,
-            next_attempt_at=Now(),
-            lease_expires_at=None,
-            updated_at=Now(),
+        updated = (
+            Source.objects.filter(pk=source.pk)
+            .exclude(state=Source.State.FETCHING)
+            .update(
+                state=Source.State.PENDING,
+                attempts=0,
+                next_attempt_at=Now(),
+                lease_expires_at=None,
+                updated_at=Now(),
+            )
         )
         if updated:
             _enqueue_fetch(source.pk)
@@ -217,9 +221,7 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
                 )
             )
         elif result.retryable and current.attempts < settings.FETCH_MAX_ATTEMPTS:
-            delay = _retry_delay(
-                attempts=current.attempts, retry_after=result.retry_after_seconds
-            )
+            delay = _retry_delay(attempts=current.attempts, retry_after=result.retry_after_seconds)
             current.state = Source.State.PENDING
             current.next_attempt_at = timezone.now() + timedelta(seconds=delay)
             _enqueue_fetch(current.pk, countdown=delay)
