@@ -8,6 +8,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
+    path("", include("articles.api.urls")),
     path("", include("reviews.api.urls")),
 ]
 

@@ -130,7 +130,9 @@ def claim_priority(*, score: float, boost: int = 0, published_at: datetime | Non
 # --- creating claims ------------------------------------------------------------------------
 
 
-def claims_record_extracted(*, article, extracted: Iterable, threshold: float) -> list[Claim]:
+def claims_record_extracted(
+    *, article, extracted: Iterable, threshold: float, extractor_version: str = ""
+) -> list[Claim]:
     """Store newly extracted claims of `article`; spans already stored are left untouched
     (re-extraction adds, never deletes or changes). Claims at or above `threshold` enter
     the queue; the rest wait in triage. Returns the claims created."""
@@ -146,14 +148,14 @@ def claims_record_extracted(*, article, extracted: Iterable, threshold: float) -
             text=item.text,
             start=item.start,
             end=item.end,
-            kind=item.kind,
+            kind=str(item.kind),
             claimant=(item.claimant or "")[:300],
             quantities=list(item.quantities),
             score=min(max(float(item.score), 0.0), 1.0),
             reasons=list(item.reasons),
             state=state,
             priority=claim_priority(score=item.score, published_at=article.published_at),
-            extractor_version=getattr(item, "extractor_version", "") or "",
+            extractor_version=extractor_version,
         )
         _record(claim=claim, actor=None, action="extract", from_state="", to_state=state)
         created.append(claim)

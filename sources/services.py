@@ -21,7 +21,7 @@ from factcheck.errors import InvalidInput
 
 from .fetcher import FetchResult, InvalidURLError, normalize_url, validate_fetchable_url
 from .models import Source, SourceSnapshot
-from .signals import source_fetched
+from .signals import source_fetch_failed, source_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +229,10 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
             blocked = result.error_kind == "blocked"
             current.state = Source.State.BLOCKED if blocked else Source.State.FAILED
             current.next_attempt_at = None
+            reason = result.error_message or result.error_kind
+            transaction.on_commit(
+                lambda: source_fetch_failed.send(sender=Source, source_id=current.pk, reason=reason)
+            )
         current.save()
     return snapshot
 

@@ -8,3 +8,6 @@ from django.dispatch import Signal
 
 # Sent with source_id and snapshot_id.
 source_fetched = Signal()
+
+# Sent with source_id and reason when a fetch failed for good (not retried any more).
+source_fetch_failed = Signal()

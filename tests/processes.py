@@ -87,7 +87,11 @@ def start_web(env: dict, port: int) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=60)
+    try:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=60)
+    except AssertionError:
+        kill(process)
+        raise
     return process
 
 

@@ -1,0 +1,360 @@
+"""Writes to articles: ingesting content or URLs, and extracting their claims.
+
+Pasted content is stored and extracted in one transaction: an article either arrives with
+its claims or not at all. A URL is stored at once and extracted by a worker once its page
+has been fetched.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from factcheck.errors import InvalidInput, InvalidTransition
+from reviews.models import ReviewEvent
+from reviews.services import claims_record_extracted
+from sources.services import source_for_url
+
+from .extraction.claims import EXTRACTOR_VERSION, extract_claims
+from .extraction.documents import (
+    CitedLink,
+    Document,
+    NoMainTextError,
+    document_from_html,
+    document_from_markdown,
+    document_from_text,
+)
+from .models import Article, ArticleLink
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_READERS = {
+    Article.InputFormat.TEXT: document_from_text,
+    Article.InputFormat.MARKDOWN: document_from_markdown,
+    Article.InputFormat.HTML: document_from_html,
+}
+
+
+def _content_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _record(article: Article, *, actor, action: str, from_state: str, to_state: str, comment=""):
+    ReviewEvent.objects.create(
+        article=article,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def _read_document(content: str, input_format: str, url: str) -> Document:
+    if not content or not content.strip():
+        raise InvalidInput("The article is empty: paste its text, HTML or Markdown.")
+    reader = DOCUMENT_READERS[input_format]
+    try:
+        document = reader(content, url=url or None) if input_format == "html" else reader(content)
+    except NoMainTextError as exc:
+        raise InvalidInput(
+            f"No article text found: {exc} Paste the article itself, not a page of links."
+        ) from exc
+    if not document.body.strip():
+        raise InvalidInput("No article text found once boilerplate was removed.")
+    limit = settings.ARTICLE_MAX_BODY_CHARS
+    if len(document.body) > limit:
+        raise InvalidInput(
+            f"The article is too long: {len(document.body):,} characters of text, "
+            f"the limit is {limit:,}. Split it, or ingest the part to check."
+        )
+    return document
+
+
+def article_submit_content(
+    *,
+    content: str,
+    input_format: str,
+    title: str = "",
+    url: str = "",
+    published_at=None,
+    publisher: str = "",
+    author: str = "",
+    submitted_by=None,
+) -> tuple[Article, bool]:
+    """Store pasted text, HTML or Markdown and extract its claims.
+
+    Returns (article, created). Content already stored (same normalised text) returns the
+    existing article unchanged, so nothing is duplicated.
+    """
+    if input_format not in DOCUMENT_READERS:
+        raise InvalidInput(f"Unknown format {input_format!r}: use text, html or markdown.")
+    if url:
+        from sources.fetcher import InvalidURLError, validate_fetchable_url
+
+        try:
+            url = validate_fetchable_url(url)
+        except InvalidURLError as exc:
+            raise InvalidInput(str(exc), details={"url": str(exc)}) from exc
+    document = _read_document(content, input_format, url)
+    content_hash = _content_hash(document.body)
+    existing = Article.objects.filter(content_hash=content_hash).first()
+    if existing is not None:
+        return existing, False
+
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                source_url=url,
+                canonical_url=document.canonical_url[:2048],
+                title=(title or document.title)[:2000],
+                byline=(author or document.byline)[:500],
+                publisher=(publisher or document.publisher)[:300],
+                published_at=published_at or _as_datetime(document.published),
+                language=(document.language or "en")[:16],
+                input_format=input_format,
+                raw_content=content,
+                body=document.body,
+                content_hash=content_hash,
+                ingest_state=Article.IngestState.PENDING,
+                submitted_by=submitted_by,
+            )
+            _record(article, actor=submitted_by, action="submit", from_state="", to_state="pending")
+            _store_links(article, document)
+            _extract(article, actor=submitted_by)
+    except IntegrityError:
+        # Someone stored the same content a moment earlier: theirs is the article.
+        existing = Article.objects.filter(content_hash=content_hash).first()
+        if existing is None:
+            raise
+        return existing, False
+    return article, True
+
+
+def _as_datetime(date):
+    if date is None:
+        return None
+    return timezone.make_aware(timezone.datetime(date.year, date.month, date.day))
+
+
+def _store_links(article: Article, document: Document) -> None:
+    """Keep the links the article cites; each one's source is fetched by the workers."""
+    from sources.fetcher import InvalidURLError
+
+    seen = set()
+    for link in document.links:
+        key = (link.url, link.position)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            source = source_for_url(url=link.url)
+        except InvalidInput:
+            logger.info(
+                "Cited link %r of article %s is not fetchable; skipped.", link.url, article.pk
+            )
+            continue
+        except InvalidURLError:
+            continue
+        ArticleLink.objects.create(
+            article=article,
+            url=link.url[:2048],
+            anchor_text=link.anchor_text,
+            position=link.position,
+            source=source,
+        )
+
+
+def _extract(article: Article, *, actor=None) -> list:
+    """Extract claims from the stored body. Caller holds the transaction."""
+    extracted = extract_claims(article.body)
+    claims = claims_record_extracted(
+        article=article,
+        extracted=extracted,
+        threshold=settings.CLAIM_QUEUE_THRESHOLD,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    previous = article.ingest_state
+    Article.objects.filter(pk=article.pk).update(
+        ingest_state=Article.IngestState.EXTRACTED,
+        ingest_error="",
+        extracted_at=timezone.now(),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    article.refresh_from_db()
+    if previous != Article.IngestState.EXTRACTED:
+        _record(
+            article,
+            actor=actor,
+            action="extract",
+            from_state=previous,
+            to_state=Article.IngestState.EXTRACTED,
+            comment=f"{len(claims)} claims found.",
+        )
+    return claims
+
+
+def article_submit_url(*, url: str, submitted_by=None) -> tuple[Article, bool]:
+    """Store an article to be fetched from `url`; a worker fetches and extracts it.
+
+    Returns (article, created). A URL submitted before returns its article, unless that
+    one failed, in which case the fetch is tried again.
+    """
+    with transaction.atomic():
+        source = source_for_url(url=url)
+        existing = (
+            Article.objects.select_for_update()
+            .filter(source=source)
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None and existing.ingest_state != Article.IngestState.FAILED:
+            return existing, False
+        if existing is not None:
+            from sources.services import source_request_refetch
+
+            Article.objects.filter(pk=existing.pk).update(
+                ingest_state=Article.IngestState.FETCHING, ingest_error=""
+            )
+            _record(
+                existing,
+                actor=submitted_by,
+                action="retry",
+                from_state="failed",
+                to_state="fetching",
+            )
+            source_request_refetch(source=source)
+            existing.refresh_from_db()
+            return existing, False
+        article = Article.objects.create(
+            source_url=source.url,
+            input_format=Article.InputFormat.URL,
+            ingest_state=Article.IngestState.FETCHING,
+            source=source,
+            submitted_by=submitted_by,
+        )
+        _record(article, actor=submitted_by, action="submit", from_state="", to_state="fetching")
+        if source.state == source.State.FETCHED:
+            from .tasks import extract_fetched_article
+
+            extract_fetched_article.delay_on_commit(article.pk)
+    return article, True
+
+
+def article_extract_fetched(*, article_id: int) -> Article | None:
+    """Build a URL-submitted article from its source's latest successful snapshot and
+    extract its claims. Does nothing for an article that is not waiting on a fetch."""
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .select_related("source")
+            .filter(pk=article_id, ingest_state=Article.IngestState.FETCHING)
+            .first()
+        )
+        if article is None:
+            return None
+        snapshot = article.source.snapshots.filter(error_kind="").order_by("-fetched_at").first()
+        if snapshot is None:
+            return None
+        try:
+            document = _document_from_snapshot(snapshot)
+        except InvalidInput as exc:
+            return _fail(article, str(exc))
+        content_hash = _content_hash(document.body)
+        duplicate = Article.objects.filter(content_hash=content_hash).exclude(pk=article.pk).first()
+        if duplicate is not None:
+            return _fail(article, f"Same text as article {duplicate.pk}, which is already stored.")
+        Article.objects.filter(pk=article.pk).update(
+            title=(document.title or snapshot.title)[:2000],
+            canonical_url=(document.canonical_url or snapshot.final_url)[:2048],
+            byline=document.byline[:500],
+            publisher=document.publisher[:300],
+            published_at=_as_datetime(document.published),
+            language=(document.language or "en")[:16],
+            raw_content=snapshot.text,
+            body=document.body,
+            content_hash=content_hash,
+        )
+        article.refresh_from_db()
+        _store_links(article, document)
+        _extract(article)
+    return article
+
+
+def _document_from_snapshot(snapshot) -> Document:
+    """The snapshot holds the page's main text (boilerplate already removed by the fetcher);
+    it is normalised like pasted text so claim offsets mean the same thing."""
+    document = _read_document(snapshot.text, Article.InputFormat.TEXT, "")
+    metadata = snapshot.metadata or {}
+    return Document(
+        title=snapshot.title or metadata.get("title", ""),
+        body=document.body,
+        byline=metadata.get("author", "") or "",
+        publisher=metadata.get("site_name", "") or metadata.get("sitename", "") or "",
+        published=document.published,
+        language=metadata.get("language", "") or document.language,
+        canonical_url=metadata.get("canonical_url", "") or "",
+        links=_links_cited_in(document.body, snapshot.links or []),
+        input_format="text",
+    )
+
+
+def _links_cited_in(body: str, page_links: list[dict]) -> list[CitedLink]:
+    """Of all links on the fetched page, those whose anchor text stands in the main text:
+    the article's citations, not its navigation."""
+    cited = []
+    for link in page_links:
+        anchor = (link.get("text") or "").strip()
+        if len(anchor) < 4:
+            continue
+        position = body.find(anchor)
+        if position >= 0:
+            cited.append(CitedLink(url=link["url"], anchor_text=anchor, position=position))
+    return cited
+
+
+def _fail(article: Article, message: str) -> Article:
+    previous = article.ingest_state
+    Article.objects.filter(pk=article.pk).update(
+        ingest_state=Article.IngestState.FAILED, ingest_error=message
+    )
+    _record(
+        article, actor=None, action="fail", from_state=previous, to_state="failed", comment=message
+    )
+    article.refresh_from_db()
+    return article
+
+
+def article_fetch_failed(*, article_id: int, reason: str) -> Article | None:
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=article_id, ingest_state=Article.IngestState.FETCHING)
+            .first()
+        )
+        if article is None:
+            return None
+        return _fail(article, reason)
+
+
+def article_reextract(*, article: Article, by=None) -> list:
+    """Run the extractor again: new claims are added; stored claims are never changed."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.ingest_state != Article.IngestState.EXTRACTED:
+            raise InvalidTransition(
+                f"Only an extracted article can be extracted again; this one is "
+                f"{article.get_ingest_state_display().lower()}."
+            )
+        claims = _extract(article, actor=by)
+        _record(
+            article,
+            actor=by,
+            action="reextract",
+            from_state=article.ingest_state,
+            to_state=article.ingest_state,
+            comment=f"{len(claims)} new claims.",
+        )
+    return claims
