@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -142,16 +142,17 @@ def source_claim_for_fetch(*, source_id: int) -> Source | None:
 
 def _check_host_politeness(source: Source) -> None:
     siblings = Source.objects.filter(host=source.host).exclude(pk=source.pk)
-    busy = siblings.filter(state=Source.State.FETCHING, lease_expires_at__gt=Now()).count()
+    load = siblings.aggregate(
+        busy=Count("pk", filter=Q(state=Source.State.FETCHING, lease_expires_at__gt=Now())),
+        last_start=Max("fetch_started_at"),
+    )
     delay = settings.FETCH_HOST_DELAY_SECONDS
-    if busy >= settings.FETCH_HOST_CONCURRENCY:
+    if load["busy"] >= settings.FETCH_HOST_CONCURRENCY:
         raise HostBusy(retry_in=max(delay, 1.0))
-    if delay > 0:
-        last_start = siblings.aggregate(last=Max("fetch_started_at"))["last"]
-        if last_start is not None:
-            waited = (timezone.now() - last_start).total_seconds()
-            if waited < delay:
-                raise HostBusy(retry_in=delay - waited)
+    if delay > 0 and load["last_start"] is not None:
+        waited = (timezone.now() - load["last_start"]).total_seconds()
+        if waited < delay:
+            raise HostBusy(retry_in=delay - waited)
 
 
 def source_release_for_later(*, source_id: int, retry_in: float) -> None:

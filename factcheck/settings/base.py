@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.tasks.sweep_sources",
         "schedule": env.float("FETCH_SWEEP_SECONDS", default=60.0),
     },
+    "expire-claim-leases": {
+        "task": "reviews.tasks.expire_claim_leases",
+        "schedule": 60.0,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -145,8 +145,10 @@ def _extract_html(html: str, *, charset: str, url: str) -> ExtractedContent:
     text = ""
     metadata: dict[str, Any] = {}
     try:
+        # The parsed tree is handed over rather than parsed twice. The fallback extractors
+        # (justext, readability) double the cost for little gain on article pages.
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False
+            tree, url=url, with_metadata=True, include_comments=False, fast=True
         )
     except Exception:  # a third-party parser on hostile input; the fallback text is enough
         logger.warning("Main text extraction failed for %s", url, exc_info=True)

@@ -1,0 +1,58 @@
+"""Shared by the benchmarks: a dedicated PostgreSQL database and real service processes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+
+PROJECT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/14"
+
+
+def bench_env(**overrides) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    env.setdefault("CELERY_BROKER_URL", os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER_URL))
+    env.setdefault("DEBUG", "false")
+    env.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("LOG_LEVEL", "WARNING")
+    env["DJANGO_SETTINGS_MODULE"] = "factcheck.settings.base"
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+def prepare_database(env: dict) -> None:
+    """Create the benchmark database when missing, and migrate it."""
+    url = env["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+    )
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(PROJECT))
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
