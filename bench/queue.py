@@ -1,0 +1,209 @@
+"""Queue throughput: 16 concurrent reviewers taking claims through the API (gunicorn on
+127.0.0.1), next to the bare SQL dequeue statement on 16 connections as the ceiling.
+
+For each queue size (100,000 and 1,000,000 generated claims by default) it prints takes per
+second, p50 and p99 latency for both, and the API's share of the ceiling.
+
+    .venv/bin/python bench/queue.py [--sizes 100000 1000000] [--seconds 10] [--reviewers 16]
+"""
+
+import sys
+from pathlib import Path
+
+# This file's name shadows the standard library's `queue` module, which requests needs:
+# look in this folder last.
+_BENCH_DIR = str(Path(__file__).resolve().parent)
+sys.path[:] = [entry for entry in sys.path if entry not in ("", _BENCH_DIR)] + [_BENCH_DIR]
+
+import argparse  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+import psycopg2  # noqa: E402
+import requests  # noqa: E402
+from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django  # noqa: E402
+
+SENTENCE = "Officials said {:07d} strikes hit targets."  # fixed length: offsets are arithmetic
+CLAIMS_PER_ARTICLE = 10
+
+
+def generate_queue(dsn: str, size: int) -> None:
+    """Fill the queue with `size` claims over size/10 articles, in SQL."""
+    articles = size // CLAIMS_PER_ARTICLE
+    length = len(SENTENCE.format(0))
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE reviews_reviewevent, reviews_evidencelink, reviews_verdict, reviews_claim, "
+            "articles_articlelink, articles_article RESTART IDENTITY CASCADE"
+        )
+        cursor.execute(
+            """
+            INSERT INTO articles_article (source_url, canonical_url, title, byline, publisher,
+                language, input_format, raw_content, body, content_hash, ingest_state,
+                ingest_error, extractor_version, created_at, updated_at)
+            SELECT '', '', 'Generated ' || a, '', '', 'en', 'text', '',
+                   (SELECT string_agg('Officials said ' || lpad((a * 10 + c)::text, 7, '0')
+                                      || ' strikes hit targets.', ' ' ORDER BY c)
+                      FROM generate_series(0, %(per)s - 1) c),
+                   md5(a::text) || md5('x' || a::text), 'extracted', '', '', now(), now()
+              FROM generate_series(0, %(articles)s - 1) a
+            """,
+            {"articles": articles, "per": CLAIMS_PER_ARTICLE},
+        )
+        cursor.execute(
+            """
+            INSERT INTO reviews_claim (article_id, text, start, "end", kind, claimant, quantities,
+                score, reasons, state, priority, boost, dismiss_reason, extractor_version,
+                created_at, updated_at)
+            SELECT a.id,
+                   'Officials said ' || lpad(((a.id - 1) * 10 + c)::text, 7, '0')
+                       || ' strikes hit targets.',
+                   c * (%(length)s + 1), c * (%(length)s + 1) + %(length)s,
+                   'statistic', 'Officials', '[]', 0.8, '[]', 'queued',
+                   round((random() * 100)::numeric, 3), 0, '', 'bench',
+                   now() - (random() * interval '30 days'), now()
+              FROM articles_article a CROSS JOIN generate_series(0, %(per)s - 1) c
+            """,
+            {"length": length, "per": CLAIMS_PER_ARTICLE},
+        )
+        cursor.execute("ANALYZE reviews_claim")
+
+
+def run_clients(take, reviewers: int, seconds: float) -> tuple[int, list[float]]:
+    latencies: list[list[float]] = [[] for _ in range(reviewers)]
+    stop_at = time.monotonic() + seconds
+    barrier = threading.Barrier(reviewers)
+
+    def client(index: int) -> None:
+        do_take = take(index)
+        barrier.wait()
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            do_take()
+            latencies[index].append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(reviewers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    flat = [value for values in latencies for value in values]
+    return len(flat), flat
+
+
+def api_taker(base_url: str, tokens: list[str]):
+    def take(index: int):
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {tokens[index]}"
+
+        def do_take():
+            response = session.post(f"{base_url}/api/v1/queue/next/", timeout=30)
+            if response.status_code != 200:
+                raise SystemExit(f"take answered {response.status_code}: {response.text[:200]}")
+
+        return do_take
+
+    return take
+
+
+def sql_taker(dsn: str, user_ids: list[int]):
+    from reviews.services import _TAKE_NEXT_SQL
+
+    def take(index: int):
+        connection = psycopg2.connect(dsn)
+        connection.autocommit = True
+        cursor = connection.cursor()
+
+        def do_take():
+            cursor.execute(_TAKE_NEXT_SQL, {"reviewer": user_ids[index], "lease_seconds": 1800})
+            if cursor.fetchone() is None:
+                raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
+
+        return do_take
+
+    return take
+
+
+def report(label: str, count: int, latencies: list[float], seconds: float) -> float:
+    rate = count / seconds
+    print(
+        f"  {label:<9} {rate:8.0f} takes/s   p50 {percentile(latencies, 0.5) * 1000:6.1f} ms"
+        f"   p99 {percentile(latencies, 0.99) * 1000:6.1f} ms"
+    )
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--reviewers", type=int, default=16)
+    parser.add_argument("--web-workers", type=int, default=4)
+    args = parser.parse_args()
+
+    env = bench_env(CONN_MAX_AGE=600)
+    prepare_database(env)
+    setup_django(env)
+    from django.db import connection
+
+    from accounts.roles import Role
+    from accounts.services import token_issue, user_upsert
+
+    dsn = env["DATABASE_URL"].replace("postgres://", "postgresql://")
+    users = [
+        user_upsert(username=f"bench-reviewer-{i}", role=Role.FACT_CHECKER)[0]
+        for i in range(args.reviewers)
+    ]
+    tokens = [token_issue(username=user.username) for user in users]
+    connection.close()
+
+    port = 8765
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={args.web_workers}",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"{base_url}/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        for size in args.sizes:
+            started = time.monotonic()
+            generate_queue(dsn, size)
+            print(
+                f"queue of {size:,} claims (generated in {time.monotonic() - started:.0f} s), "
+                f"{args.reviewers} concurrent reviewers, {args.seconds:.0f} s each:"
+            )
+            count, latencies = run_clients(
+                api_taker(base_url, tokens), args.reviewers, args.seconds
+            )
+            api_rate = report("API", count, latencies, args.seconds)
+            count, latencies = run_clients(
+                sql_taker(dsn, [u.pk for u in users]), args.reviewers, args.seconds
+            )
+            sql_rate = report("bare SQL", count, latencies, args.seconds)
+            print(f"  API / bare SQL = {api_rate / sql_rate:.2f} (target: at least 0.25)")
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
