@@ -245,3 +245,9 @@ ARTICLE_MAX_BODY_CHARS = env.int("ARTICLE_MAX_BODY_CHARS", default=200_000)
 
 # --- Review queue ---------------------------------------------------------------------------
 CLAIM_LEASE_MINUTES = env.int("CLAIM_LEASE_MINUTES", default=30)
+
+# --- Publishing -----------------------------------------------------------------------------
+# Absolute URLs in ClaimReview and webhooks are built on this.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="Factcheck Desk")
+PUBLISHER_URL = env.str("PUBLISHER_URL", default=PUBLIC_BASE_URL + "/")
