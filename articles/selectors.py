@@ -1,5 +1,7 @@
 """Reads of articles worth naming."""
 
+import contextlib
+
 from django.db.models import Prefetch, QuerySet
 
 from reviews.models import Claim
@@ -18,4 +20,20 @@ def article_detail_queryset() -> QuerySet[Article]:
             queryset=Claim.objects.select_related("article", "assignee").order_by("start"),
         ),
         Prefetch("links", queryset=ArticleLink.objects.select_related("source")),
+    )
+
+
+def article_by_url(url: str) -> Article | None:
+    """The article submitted from, or published at, `url` (also in normalised form)."""
+    from django.db.models import Q
+
+    from sources.fetcher import InvalidURLError, normalize_url
+
+    candidates = {url}
+    with contextlib.suppress(InvalidURLError):
+        candidates.add(normalize_url(url))
+    return (
+        Article.objects.filter(Q(source_url__in=candidates) | Q(canonical_url__in=candidates))
+        .order_by("-created_at")
+        .first()
     )

@@ -11,7 +11,7 @@ class FactcheckConfig(AppConfig):
     verbose_name = "Fact-check service"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import api_schema, checks  # noqa: F401  (registers checks and schema extensions)
 
         if settings.EMBEDDED_DATABASE or settings.CELERY_TASK_ALWAYS_EAGER:
             parts = []

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from reviews.api.published import GoogleClaimSearchView
+
 from .health import healthz
 
 api_v1 = [
@@ -16,5 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # Google Fact Check Tools clients, given this service's root URL, call this path.
+    path("v1alpha1/claims:search", GoogleClaimSearchView.as_view(), name="claims-search-google"),
     path("", include("reviews.urls")),
 ]

@@ -41,3 +41,77 @@ def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
     return (
         ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("created_at", "id")
     )
+
+
+def published_verdicts() -> QuerySet[Verdict]:
+    """Published verdicts with everything a client summary shows, in a fixed number of
+    queries however many there are."""
+    return (
+        Verdict.objects.filter(state="published")
+        .select_related("claim__article", "signed_off_by")
+        .prefetch_related(
+            Prefetch(
+                "claim__evidence",
+                queryset=EvidenceLink.objects.select_related("source").order_by("created_at", "id"),
+            )
+        )
+    )
+
+
+def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> QuerySet[Verdict]:
+    """Full-text match on the claim, its claimant and the verdict's headline and rationale."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector(
+            "claim__text", "claim__claimant", "headline", "rationale", config="english"
+        )
+        return queryset.annotate(search=vector).filter(
+            search=SearchQuery(text, config="english", search_type="websearch")
+        )
+    from django.db.models import Q
+
+    return queryset.filter(
+        Q(claim__text__icontains=text)
+        | Q(claim__claimant__icontains=text)
+        | Q(headline__icontains=text)
+        | Q(rationale__icontains=text)
+    )
+
+
+IN_REVIEW_STATES = ("assigned", "submitted", "returned")
+
+
+def article_claim_summary(*, article) -> dict:
+    """Counts of an article's claims by where they stand, and of its published ratings."""
+    from django.db.models import Count
+
+    by_state = dict(
+        Claim.objects.filter(article=article)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    by_rating = dict(
+        Verdict.objects.filter(claim__article=article, state="published")
+        .values_list("rating")
+        .annotate(n=Count("id"))
+        .values_list("rating", "n")
+    )
+    return {
+        "found": sum(by_state.values()),
+        "triage": by_state.get("triage", 0),
+        "queued": by_state.get("queued", 0),
+        "in_review": sum(by_state.get(state, 0) for state in IN_REVIEW_STATES),
+        "published": by_state.get("published", 0),
+        "dismissed": by_state.get("dismissed", 0),
+        "ratings": {rating: by_rating.get(rating, 0) for rating in _rating_values()},
+    }
+
+
+def _rating_values() -> list[str]:
+    from .ratings import Rating
+
+    return list(Rating.values)

@@ -1,11 +1,23 @@
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.permissions import IsChecker
+from accounts.permissions import IsChecker, IsReader
 from articles import selectors, services
 from articles.models import Article
+from factcheck.api_schema import ERROR_RESPONSES
+from factcheck.conditional import ConditionalGetMixin
+from factcheck.errors import InvalidInput, NotFound
+from reviews import selectors as review_selectors
+from reviews.api.published import PublishedVerdictSerializer
 
 from .serializers import ArticleDetailSerializer, ArticleSerializer, ArticleSubmitSerializer
 
@@ -20,7 +32,25 @@ class ArticleFilter(django_filters.FilterSet):
         fields = ["url", "ingest_state", "publisher"]
 
 
+class ArticleSummarySerializer(serializers.Serializer):
+    article = ArticleSerializer()
+    claims = inline_serializer(
+        "ArticleClaimCounts",
+        {
+            "found": serializers.IntegerField(),
+            "triage": serializers.IntegerField(),
+            "queued": serializers.IntegerField(),
+            "in_review": serializers.IntegerField(),
+            "published": serializers.IntegerField(),
+            "dismissed": serializers.IntegerField(),
+            "ratings": serializers.DictField(child=serializers.IntegerField()),
+        },
+    )
+    verdicts = PublishedVerdictSerializer(many=True)
+
+
 class ArticleViewSet(
+    ConditionalGetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -31,6 +61,7 @@ class ArticleViewSet(
 
     permission_classes = [IsChecker]
     filterset_class = ArticleFilter
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -76,3 +107,37 @@ class ArticleViewSet(
         response = Response(ArticleDetailSerializer(article).data, status=code)
         response["Location"] = f"/api/v1/articles/{article.pk}/"
         return response
+
+    def _summary_response(self, article) -> Response:
+        counts = review_selectors.article_claim_summary(article=article)
+        verdicts = list(
+            review_selectors.published_verdicts()
+            .filter(claim__article=article)
+            .order_by("claim__start")
+        )
+        self.last_modified = max((v.published_at for v in verdicts), default=None)
+        data = {"article": article, "claims": counts, "verdicts": verdicts}
+        return Response(ArticleSummarySerializer(data).data)
+
+    @extend_schema(responses={200: ArticleSummarySerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["get"], permission_classes=[IsReader])
+    def summary(self, request, pk=None):
+        """How many claims were found, queued, in review and published, the count per
+        rating, and the published verdicts."""
+        return self._summary_response(self.get_object())
+
+    @extend_schema(
+        operation_id="articles_summary_by_url",
+        parameters=[OpenApiParameter("url", OpenApiTypes.STR, required=True)],
+        responses={200: ArticleSummarySerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=False, methods=["get"], url_path="summary", permission_classes=[IsReader])
+    def summary_by_url(self, request):
+        """The summary of the article at `url` (its submitted or canonical URL)."""
+        url = request.query_params.get("url", "").strip()
+        if not url:
+            raise InvalidInput("Give the article's address: ?url=https://...")
+        article = selectors.article_by_url(url)
+        if article is None:
+            raise NotFound(f"No article with the URL {url!r} is stored.")
+        return self._summary_response(article)

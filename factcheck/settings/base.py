@@ -39,11 +39,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "django_filters",
     "factcheck.apps.FactcheckConfig",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "articles",
     "sources",
@@ -59,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "factcheck.security.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees the outcome of every sign-in attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -104,12 +110,28 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# --- Sign-in throttling ---------------------------------------------------------------------
+# The throttling backend comes first: it refuses a locked-out sign-in before any password check.
+AUTHENTICATION_BACKENDS = [
+    "factcheck.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Locking the pair, not the username alone, keeps a guesser elsewhere from locking a colleague out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
 
 # --- Security -------------------------------------------------------------------------------
 # Behind a TLS-terminating proxy in production; locally everything is plain HTTP.
@@ -139,7 +161,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "factcheck.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["factcheck.throttling.PerTokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="1200/min")},
 }
+
+# Throttle counters live here; set CACHE_URL (e.g. redis://redis:6379/1) so that every web
+# process counts against the same limit.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
@@ -154,9 +182,30 @@ REST_KNOX = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workflow API",
-    "DESCRIPTION": "Articles, claims, the review queue, verdicts and their publication.",
+    "DESCRIPTION": (
+        "Articles and their claims, the review queue, verdicts and their sign-off, and "
+        "published verdicts for clients (summaries, schema.org ClaimReview, a Google Fact "
+        "Check Tools compatible claims:search).\n\n"
+        "Authenticate with `Authorization: Token <token>` (tokens come from "
+        "`manage.py issue_token`). Every error has the same shape: "
+        '`{"error": {"code", "message", "details"}}`. Writes to a verdict carry the '
+        "verdict's ETag in `If-Match`; reads answer `304` to a matching `If-None-Match`."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from this service (no CDN), which the Content-Security-Policy allows.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStateEnum": "reviews.models.ClaimState",
+        "VerdictStateEnum": "reviews.models.VerdictState",
+        "RatingEnum": "reviews.ratings.Rating",
+        "ClaimKindEnum": "reviews.models.ClaimKind",
+        "DismissReasonEnum": "reviews.models.DismissReason",
+        "StanceEnum": "reviews.models.Stance",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

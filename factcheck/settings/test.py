@@ -7,6 +7,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("API_THROTTLE_RATE", "100000/min")
 
 from .base import *  # noqa: F403
 

@@ -1,0 +1,301 @@
+"""The API clients use: published verdicts, summaries, ClaimReview and claims:search."""
+
+from datetime import timedelta
+
+import extruct
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.services import token_issue
+from reviews.models import EvidenceLink
+from sources.services import source_for_url
+from tests.conftest import client_for
+from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory, published
+
+pytestmark = pytest.mark.django_db
+
+GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")
+GOOGLE_RECOMMENDED = ("author", "datePublished", "itemReviewed")
+
+
+def publish(*, author, editor, rating="mostly_false", claimant="John Kirby", days_ago=0, **claim):
+    claim = ClaimFactory(claimant=claimant, state="published", **claim)
+    verdict = VerdictFactory(claim=claim, author=author, rating=rating, state="submitted")
+    verdict = published(verdict, editor=editor)
+    if days_ago:
+        type(verdict).objects.filter(pk=verdict.pk).update(
+            published_at=timezone.now() - timedelta(days=days_ago)
+        )
+        verdict.refresh_from_db()
+    EvidenceLink.objects.create(
+        claim=claim,
+        url="https://monitor.example.org/report",
+        source=source_for_url(url="https://monitor.example.org/report"),
+        stance="refutes",
+        added_by=author,
+    )
+    return verdict
+
+
+def test_published_verdicts_carry_what_a_client_shows(alice, erin, newsbot):
+    verdict = publish(author=alice, editor=erin)
+    VerdictFactory(author=alice)  # a draft elsewhere: never listed
+
+    body = client_for(newsbot).get("/api/v1/verdicts/").json()
+
+    assert [item["id"] for item in body["results"]] == [verdict.id]
+    item = body["results"][0]
+    assert item["claim"]["text"] == verdict.claim.text
+    assert item["claim"]["claimant"] == "John Kirby"
+    assert (item["rating"], item["rating_value"], item["rating_label"]) == (
+        "mostly_false",
+        2,
+        "Mostly false",
+    )
+    assert item["headline"] == verdict.headline
+    assert item["evidence"] == [
+        {
+            "url": "https://monitor.example.org/report",
+            "stance": "refutes",
+            "note": "",
+            "fetch_state": "pending",
+        }
+    ]
+    assert item["article"]["title"] == verdict.claim.article.title
+    assert item["signed_off_by"] == "erin"
+    assert item["public_url"].endswith(f"/verdicts/{verdict.id}/")
+
+
+def test_verdicts_filter_by_article_claimant_rating_kind_dates_and_text(alice, erin, newsbot):
+    old = publish(author=alice, editor=erin, rating="false", claimant="Zamir Kabulov", days_ago=40)
+    new = publish(author=alice, editor=erin, rating="true", claimant="Valery Gerasimov")
+    client = client_for(newsbot)
+
+    def ids(**params):
+        return [item["id"] for item in client.get("/api/v1/verdicts/", params).json()["results"]]
+
+    assert ids(article=old.claim.article_id) == [old.id]
+    assert ids(claimant="gerasimov") == [new.id]
+    assert ids(rating="false") == [old.id]
+    assert ids(kind="statistic") == [new.id, old.id]
+    assert ids(published_after=(timezone.now() - timedelta(days=7)).isoformat()) == [new.id]
+    assert ids(published_before=(timezone.now() - timedelta(days=7)).isoformat()) == [old.id]
+    assert ids(q="ISIL strikes") == [new.id, old.id]
+    assert ids(q="Gerasimov") == [new.id]
+    assert ids(q="nonexistentword") == []
+
+
+def test_verdicts_filter_by_article_url(alice, erin, newsbot):
+    verdict = publish(
+        author=alice,
+        editor=erin,
+        article=ArticleFactory(source_url="https://news.example.com/story"),
+    )
+    publish(author=alice, editor=erin)
+
+    body = (
+        client_for(newsbot)
+        .get("/api/v1/verdicts/", {"article_url": "https://news.example.com/story"})
+        .json()
+    )
+
+    assert [item["id"] for item in body["results"]] == [verdict.id]
+
+
+def test_verdicts_page_with_a_cursor(alice, erin, newsbot):
+    verdicts = [publish(author=alice, editor=erin, days_ago=i + 1) for i in range(5)]
+    client = client_for(newsbot)
+
+    first = client.get("/api/v1/verdicts/", {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+
+    seen = [item["id"] for page in (first, second, third) for item in page["results"]]
+    assert seen == [v.id for v in verdicts]
+    assert third["next"] is None
+
+
+def test_a_list_costs_the_same_queries_for_one_item_as_for_a_hundred(alice, erin, newsbot):
+    client = client_for(newsbot)
+    publish(author=alice, editor=erin)
+    client.get("/api/v1/verdicts/")  # warm caches (auth, content types)
+
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/verdicts/").json()["results"]) == 1
+    for _ in range(99):
+        publish(author=alice, editor=erin)
+    with CaptureQueriesContext(connection) as hundred:
+        assert len(client.get("/api/v1/verdicts/", {"page_size": 100}).json()["results"]) == 100
+
+    assert len(hundred) == len(one)
+
+
+def test_a_conditional_get_answers_304(alice, erin, newsbot):
+    publish(author=alice, editor=erin)
+    client = client_for(newsbot)
+    first = client.get("/api/v1/verdicts/")
+
+    again = client.get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH=first["ETag"])
+    since = client.get("/api/v1/verdicts/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    publish(author=alice, editor=erin)
+    changed = client.get("/api/v1/verdicts/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert again.status_code == 304
+    assert again.content == b""
+    assert since.status_code == 304
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_each_token_is_throttled_with_retry_after(settings, newsbot, alice):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "3/min"},
+    }
+    cache.clear()
+    try:
+        busy, other = client_for(newsbot), client_for(newsbot)
+        statuses = [busy.get("/api/v1/verdicts/").status_code for _ in range(4)]
+        throttled = busy.get("/api/v1/verdicts/")
+        other_token = other.get("/api/v1/verdicts/")
+    finally:
+        cache.clear()
+
+    assert statuses == [200, 200, 200, 429]
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert other_token.status_code == 200  # its own budget
+
+
+def test_readers_only(alice, erin, newsbot, mallory):
+    publish(author=alice, editor=erin)
+
+    assert Client().get("/api/v1/verdicts/").status_code == 401
+    assert client_for(mallory).get("/api/v1/verdicts/").status_code == 403
+    for reader in (newsbot, alice, erin):
+        assert client_for(reader).get("/api/v1/verdicts/").status_code == 200
+
+
+def test_article_summary_by_id_and_by_url(alice, erin, newsbot):
+    article = ArticleFactory(source_url="https://news.example.com/a")
+    verdict = publish(author=alice, editor=erin, article=article)
+    body = article.body
+    second_sentence_start = body.index("Zamir")
+    ClaimFactory(
+        article=article,
+        start=second_sentence_start,
+        end=body.index(".", second_sentence_start) + 1,
+        text=body[second_sentence_start : body.index(".", second_sentence_start) + 1],
+        state="queued",
+    )
+    client = client_for(newsbot)
+
+    by_id = client.get(f"/api/v1/articles/{article.id}/summary/").json()
+    by_url = client.get("/api/v1/articles/summary/", {"url": "https://news.example.com/a"}).json()
+    missing = client.get("/api/v1/articles/summary/", {"url": "https://nowhere.example/x"})
+
+    assert by_id == by_url
+    assert by_id["claims"]["found"] == 2
+    assert by_id["claims"]["queued"] == 1
+    assert by_id["claims"]["published"] == 1
+    assert by_id["claims"]["ratings"]["mostly_false"] == 1
+    assert [v["id"] for v in by_id["verdicts"]] == [verdict.id]
+    assert missing.status_code == 404
+
+
+def test_claims_search_answers_in_google_fact_check_tools_shape(alice, erin, newsbot):
+    verdict = publish(author=alice, editor=erin)
+    token = token_issue(username="newsbot")
+
+    for path in ("/api/v1/claims:search", "/v1alpha1/claims:search"):
+        response = Client().get(path, {"query": "strikes ISIL", "key": token})
+        assert response.status_code == 200, response.content
+        (claim,) = response.json()["claims"]
+        assert claim["text"] == verdict.claim.text
+        assert claim["claimant"] == "John Kirby"
+        assert claim["claimDate"].endswith("Z")
+        (review,) = claim["claimReview"]
+        assert set(review) == {
+            "publisher",
+            "url",
+            "title",
+            "reviewDate",
+            "textualRating",
+            "languageCode",
+        }
+        assert review["textualRating"] == "Mostly false"
+        assert review["publisher"]["name"] and review["publisher"]["site"]
+        assert review["url"].endswith(f"/verdicts/{verdict.id}/")
+
+
+def test_claims_search_pages_and_refuses_bad_input(alice, erin, newsbot):
+    for i in range(3):
+        publish(author=alice, editor=erin, days_ago=i + 1)
+    client = client_for(newsbot)
+
+    first = client.get("/api/v1/claims:search", {"query": "strikes", "pageSize": 2}).json()
+    second = client.get(
+        "/api/v1/claims:search",
+        {"query": "strikes", "pageSize": 2, "pageToken": first["nextPageToken"]},
+    ).json()
+    recent = client.get("/api/v1/claims:search", {"query": "strikes", "maxAgeDays": 2}).json()
+
+    assert len(first["claims"]) == 2 and len(second["claims"]) == 1
+    assert "nextPageToken" not in second
+    assert len(recent["claims"]) == 1
+    assert client.get("/api/v1/claims:search").status_code == 400
+    bad_token = client.get("/api/v1/claims:search", {"query": "x", "pageToken": "garbage!"})
+    assert bad_token.status_code == 400
+    assert "pageToken" in bad_token.json()["error"]["message"]
+    assert Client().get("/api/v1/claims:search", {"query": "x", "key": "wrong"}).status_code == 401
+
+
+def test_claimreview_feed_items_have_googles_required_and_recommended_properties(
+    alice, erin, newsbot
+):
+    verdicts = [publish(author=alice, editor=erin, rating=r) for r in ("false", "true")]
+
+    feed = client_for(newsbot).get("/api/v1/claimreview/").json()
+
+    assert feed["@type"] == "DataFeed"
+    items = [element["item"] for element in feed["dataFeedElement"]]
+    assert len(items) == 2
+    for item in items:
+        assert item["@type"] == "ClaimReview"
+        for prop in GOOGLE_REQUIRED + GOOGLE_RECOMMENDED:
+            assert item[prop], prop
+        rating = item["reviewRating"]
+        assert rating["alternateName"] in ("False", "True")
+        assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
+        assert rating["ratingValue"] in (1, 5)
+        assert item["author"]["@type"] == "Organization"
+        claim = item["itemReviewed"]
+        assert claim["@type"] == "Claim"
+        assert claim["author"]["name"] == "John Kirby"
+        assert claim["datePublished"]
+        assert claim["appearance"][0]["url"]
+    assert {i["url"].rsplit("/", 2)[-2] for i in items} == {str(v.id) for v in verdicts}
+
+
+def test_the_public_page_embeds_the_same_claimreview(alice, erin, newsbot):
+    verdict = publish(author=alice, editor=erin)
+    feed = client_for(newsbot).get("/api/v1/claimreview/").json()
+
+    page = Client().get(f"/verdicts/{verdict.id}/")
+
+    assert page.status_code == 200
+    data = extruct.extract(page.content.decode(), syntaxes=["json-ld"], uniform=True)
+    (embedded,) = data["json-ld"]
+    assert embedded == feed["dataFeedElement"][0]["item"]
+
+
+def test_unpublished_verdicts_have_no_public_page(alice):
+    verdict = VerdictFactory(author=alice)
+
+    assert Client().get(f"/verdicts/{verdict.id}/").status_code == 404
