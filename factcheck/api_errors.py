@@ -5,6 +5,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,3 +64,14 @@ def exception_handler(exc, context):
             else body["error"]["message"]
         )
     return response
+
+
+@csrf_exempt  # token-authenticated clients send no CSRF token; nothing is written here
+def api_not_found(request, *args, **kwargs):
+    """For paths under the API that match no endpoint."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        error_body("not_found", f"No API endpoint at {request.path}. See /api/v1/docs/."),
+        status=404,
+    )

@@ -77,3 +77,62 @@ class QueryKeyAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "query", "name": "key"}
+
+
+_ERROR_DESCRIPTIONS = {
+    "400": "The request is invalid: the message says what to change.",
+    "401": "No or wrong credentials: send 'Authorization: Token <token>'.",
+    "403": "The caller's role may not do this.",
+    "404": "It does not exist, or the caller may not see it.",
+    "409": "The move is not possible in the current state (or the lease was lost).",
+    "412": "The verdict changed since it was read: If-Match is stale.",
+    "413": "The request body is too large.",
+    "428": "If-Match is missing.",
+    "429": "Too many requests for this token: retry after Retry-After seconds.",
+}
+_READ_ERRORS = ("400", "401", "403", "404", "429")
+_WRITE_ERRORS = (*_READ_ERRORS, "409", "413")
+_VERDICT_WRITE_ERRORS = (*_WRITE_ERRORS, "412", "428")
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the error answers every operation can give, in the one error shape."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message", "details"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "details": {},
+                    },
+                }
+            },
+        },
+    )
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method == "get":
+                codes = _READ_ERRORS
+            elif "/verdict/" in path and method in ("patch", "post"):
+                codes = _VERDICT_WRITE_ERRORS
+            else:
+                codes = _WRITE_ERRORS
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": _ERROR_DESCRIPTIONS[code],
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reviews.api.published import GoogleClaimSearchView
 
+from .api_errors import api_not_found
 from .health import healthz
 
 api_v1 = [
@@ -12,6 +13,8 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("articles.api.urls")),
     path("", include("reviews.api.urls")),
+    # Anything else under the API answers in the API's error shape, not an HTML page.
+    re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [
@@ -20,5 +23,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # Google Fact Check Tools clients, given this service's root URL, call this path.
     path("v1alpha1/claims:search", GoogleClaimSearchView.as_view(), name="claims-search-google"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("articles.urls")),
     path("", include("reviews.urls")),
 ]

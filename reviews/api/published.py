@@ -20,7 +20,6 @@ from drf_spectacular.utils import (
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +27,8 @@ from accounts.permissions import IsReader
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import InvalidInput
+from factcheck.filtering import StrictFilterBackend, validated_query
+from factcheck.pagination import StrictCursorPagination
 from reviews import selectors
 from reviews.claimreview import article_public_url, claimreview_feed, verdict_public_url
 from reviews.models import ClaimKind
@@ -110,10 +111,7 @@ class PublishedVerdictFilter(django_filters.FilterSet):
         return selectors.published_verdicts_matching(queryset, value)
 
 
-class PublishedCursorPagination(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class PublishedCursorPagination(StrictCursorPagination):
     ordering = ("-published_at", "-id")
 
 
@@ -126,9 +124,10 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
     permission_classes = [IsReader]
     serializer_class = PublishedVerdictSerializer
     filterset_class = PublishedVerdictFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, OrderingFilter]
     ordering_fields = ["published_at", "rating"]
     pagination_class = PublishedCursorPagination
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.published_verdicts()
@@ -167,12 +166,11 @@ class ClaimReviewFeedView(ConditionalGetMixin, APIView):
         responses={200: OpenApiTypes.OBJECT, **ERROR_RESPONSES},
     )
     def get(self, request):
-        params = _FeedParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        params = validated_query(_FeedParams, request)
         verdicts = selectors.published_verdicts().order_by("-published_at", "-id")
-        if params.validated_data.get("published_after"):
-            verdicts = verdicts.filter(published_at__gte=params.validated_data["published_after"])
-        verdicts = list(verdicts[: params.validated_data["limit"]])
+        if params.get("published_after"):
+            verdicts = verdicts.filter(published_at__gte=params["published_after"])
+        verdicts = list(verdicts[: params["limit"]])
         self.last_modified = max((v.published_at for v in verdicts), default=None)
         return Response(claimreview_feed(verdicts))
 
@@ -283,9 +281,7 @@ class ClaimSearchView(APIView):
         ],
     )
     def get(self, request):
-        params = _SearchParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        data = validated_query(_SearchParams, request)
         verdicts = selectors.published_verdicts_matching(
             selectors.published_verdicts(), data["query"]
         ).order_by("-published_at", "-id")

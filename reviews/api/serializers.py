@@ -34,7 +34,9 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 class ClaimSerializer(serializers.ModelSerializer):
     article_title = serializers.CharField(source="article.title", read_only=True)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(
+        source="assignee.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Claim
@@ -129,7 +131,9 @@ class BoostInputSerializer(serializers.Serializer):
 
 
 class ReviewEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ReviewEvent

@@ -73,6 +73,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [IsChecker]
     filterset_class = ClaimFilter
+    lookup_value_regex = r"\d+"
     ordering = ["-priority", "created_at", "id"]
 
     def get_queryset(self):

@@ -208,7 +208,7 @@ def _follow_redirects(
                 f"Refused to fetch {target.url}: port {target.port} is not one the fetcher "
                 f"uses (allowed: {allowed}).",
             )
-        addresses = _checked_addresses(target, policy=policy, deadline=deadline)
+        addresses = checked_addresses(target, policy=policy, deadline=deadline)
         connection, response = _send_request(
             target, addresses=addresses, policy=policy, deadline=deadline, watchdog=watchdog
         )
@@ -254,7 +254,7 @@ def _header_text(value: str) -> str:
         return value
 
 
-def _checked_addresses(
+def checked_addresses(
     target: FetchTarget, *, policy: FetchPolicy, deadline: Deadline
 ) -> list[IPAddress]:
     """The addresses to try for `target`, every one of them allowed by the policy.
@@ -345,13 +345,13 @@ def _send_request(
     failure: FetchFailure | None = None
     for address in addresses:
         _check_deadline(target, deadline=deadline)
-        connection = _connection_to(address, target=target, policy=policy, deadline=deadline)
+        connection = connection_to(address, target=target, policy=policy, deadline=deadline)
         connection.watchdog = watchdog
         try:
             connection.connect()
         except NETWORK_ERRORS as exc:
             connection.close()
-            failure = _network_failure(
+            failure = network_failure(
                 exc, target=target, deadline=deadline, watchdog=watchdog, doing="connect to"
             )
             if deadline.expired or watchdog.fired:
@@ -369,7 +369,7 @@ def _send_request(
             return connection, connection.getresponse()
         except NETWORK_ERRORS as exc:
             connection.close()
-            raise _network_failure(
+            raise network_failure(
                 exc,
                 target=target,
                 deadline=deadline,
@@ -380,7 +380,7 @@ def _send_request(
     raise failure
 
 
-def _connection_to(
+def connection_to(
     address: IPAddress, *, target: FetchTarget, policy: FetchPolicy, deadline: Deadline
 ) -> _WatchedHTTPConnection | _WatchedHTTPSConnection:
     """A connection to exactly `address`; for HTTPS, SNI and certificate checks use the host
@@ -484,7 +484,7 @@ def _read_body(
         try:
             raw = response.read1(READ_CHUNK_BYTES, decode_content=False)
         except NETWORK_ERRORS as exc:
-            raise _network_failure(
+            raise network_failure(
                 exc, target=target, deadline=deadline, watchdog=watchdog, doing="read from"
             ) from exc
         if not raw:
@@ -642,7 +642,7 @@ def _http_failure(target: FetchTarget, *, response: BaseHTTPResponse) -> FetchFa
     )
 
 
-def _network_failure(
+def network_failure(
     exc: BaseException,
     *,
     target: FetchTarget,
