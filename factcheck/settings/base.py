@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "articles",
     "sources",
     "reviews",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -155,9 +156,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["factcheck.filtering.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "factcheck.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "factcheck.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -194,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "factcheck.api_schema.add_error_responses",
+    ],
     # Served from this service (no CDN), which the Content-Security-Policy allows.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -238,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-claim-leases": {
         "task": "reviews.tasks.expire_claim_leases",
         "schedule": 60.0,
+    },
+    "sweep-webhooks": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -300,3 +309,13 @@ CLAIM_LEASE_MINUTES = env.int("CLAIM_LEASE_MINUTES", default=30)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PUBLISHER_NAME = env.str("PUBLISHER_NAME", default="Factcheck Desk")
 PUBLISHER_URL = env.str("PUBLISHER_URL", default=PUBLIC_BASE_URL + "/")
+
+# --- Webhooks -------------------------------------------------------------------------------
+# Signed POSTs to subscribers when a verdict is published or corrected. Receivers are reached
+# under the fetcher's address rules (FETCH_ALLOWED_NETWORKS, FETCH_ALLOWED_PORTS).
+# The whole POST (resolving, connecting, sending, the answer) must finish within this.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# With the defaults, retries span one and a half to three hours before a delivery fails.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
