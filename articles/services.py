@@ -59,9 +59,7 @@ def _read_document(content: str, input_format: str, url: str) -> Document:
     try:
         document = reader(content, url=url or None) if input_format == "html" else reader(content)
     except NoMainTextError as exc:
-        raise InvalidInput(
-            f"No article text found: {exc} Paste the article itself, not a page of links."
-        ) from exc
+        raise InvalidInput(f"{exc} Paste the article itself, not a page of links.") from exc
     if not document.body.strip():
         raise InvalidInput("No article text found once boilerplate was removed.")
     limit = settings.ARTICLE_MAX_BODY_CHARS

@@ -3,7 +3,8 @@
 {"error": {"code": "...", "message": "...", "details": {...}}}
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -36,6 +37,15 @@ def exception_handler(exc, context):
             # The caller can retry against the current version without another read.
             response["ETag"] = f'"{exc.details["current_version"]}"'
         return response
+    if isinstance(exc, RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        return Response(
+            error_body(
+                "request_too_large",
+                f"The request body is larger than {limit_mb:g} MB. Send less, or split it.",
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found: it does not exist or you may not see it.")
     elif isinstance(exc, PermissionDenied):

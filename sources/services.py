@@ -30,10 +30,16 @@ CLAIMABLE = Q(state=Source.State.PENDING) | Q(
 )
 
 
+def _tasks_run_in_process() -> bool:
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
+
+
 def _enqueue_fetch(source_id: int, *, countdown: float | None = None) -> None:
     from .tasks import fetch_source
 
-    if countdown and settings.CELERY_TASK_ALWAYS_EAGER:
+    if countdown and _tasks_run_in_process():
         # In-process mode has no delayed execution: a retry waits for the next request or sweep.
         return
     transaction.on_commit(
@@ -125,7 +131,7 @@ def source_claim_for_fetch(*, source_id: int) -> Source | None:
         )
         if source is None:
             return None
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
+        if not _tasks_run_in_process():
             _lock_host(source.host)
             _check_host_politeness(source)
         lease = timedelta(seconds=settings.FETCH_LEASE_SECONDS)

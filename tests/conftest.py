@@ -80,3 +80,14 @@ def local_web(settings, httpserver):
     settings.FETCH_ALLOWED_PORTS = [80, 443, httpserver.port]
     settings.FETCH_HOST_DELAY_SECONDS = 0
     return httpserver
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Celery tasks run inside the caller (after commit), as in the embedded default."""
+    from factcheck.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

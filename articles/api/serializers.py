@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from articles.models import Article, ArticleLink
+from factcheck.fields import StrictCharField
 from reviews.api.serializers import ClaimSerializer
 
 CONTENT_FIELDS = ("text", "html", "markdown")
@@ -11,20 +12,14 @@ MAX_CONTENT_CHARS = 2_000_000
 class ArticleSubmitSerializer(serializers.Serializer):
     """Either a URL to fetch, or pasted content in exactly one of text, html, markdown."""
 
-    url = serializers.CharField(max_length=2048, required=False, allow_blank=True)
-    title = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    text = serializers.CharField(
-        max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False
-    )
-    html = serializers.CharField(
-        max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False
-    )
-    markdown = serializers.CharField(
-        max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False
-    )
+    url = StrictCharField(max_length=2048, required=False, allow_blank=True)
+    title = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    text = StrictCharField(max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False)
+    html = StrictCharField(max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False)
+    markdown = StrictCharField(max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
-    publisher = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    author = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    publisher = StrictCharField(max_length=300, required=False, allow_blank=True)
+    author = StrictCharField(max_length=500, required=False, allow_blank=True)
 
     def validate(self, data):
         given = [name for name in CONTENT_FIELDS if name in data]

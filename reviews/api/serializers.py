@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from factcheck.fields import StrictCharField
 from reviews.models import Claim, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
 from reviews.ratings import RATING_SCALE, Rating
 
@@ -27,9 +28,9 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2048)
+    url = StrictCharField(max_length=2048)
     stance = serializers.ChoiceField(choices=Stance.choices)
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -109,21 +110,21 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 class VerdictInputSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
-    headline = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    rationale = serializers.CharField(max_length=50_000, required=False, allow_blank=True)
+    headline = StrictCharField(max_length=300, required=False, allow_blank=True)
+    rationale = StrictCharField(max_length=50_000, required=False, allow_blank=True)
 
 
 class SignOffInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ReturnInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=5000)
+    comment = StrictCharField(max_length=5000)
 
 
 class DismissInputSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=DismissReason.choices)
-    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class BoostInputSerializer(serializers.Serializer):

@@ -154,7 +154,6 @@ class TestInProcess:
 
     def test_the_per_host_limit_defers_a_fetch(self, local_web, settings):
         settings.FETCH_HOST_CONCURRENCY = 1
-        settings.CELERY_TASK_ALWAYS_EAGER = False
         busy = services.source_for_url(url=serve(local_web, "/one"))
         waiting = services.source_for_url(url=serve(local_web, "/two"))
         services.source_claim_for_fetch(source_id=busy.pk)
