@@ -1,6 +1,6 @@
 """Reads of the review workflow worth naming, scoped to what the caller may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.roles import Role, user_has_role
 
@@ -23,6 +23,20 @@ def claim_detail_queryset(user) -> QuerySet[Claim]:
             ),
         ),
     )
+
+
+def claim_with_evidence(claim: Claim) -> Claim:
+    """Load the claim's evidence (with sources) onto an instance already in hand."""
+    prefetch_related_objects(
+        [claim],
+        Prefetch(
+            "evidence",
+            queryset=EvidenceLink.objects.select_related("source", "added_by").order_by(
+                "created_at", "id"
+            ),
+        ),
+    )
+    return claim
 
 
 def verdict_visible_on_claim(*, claim: Claim, user) -> Verdict | None:

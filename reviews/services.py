@@ -23,7 +23,6 @@ from factcheck.errors import (
     NotPermitted,
     StaleVersion,
 )
-
 from webhooks.services import on_verdict_published
 
 from .models import (
@@ -242,7 +241,7 @@ def claim_take_next(*, reviewer) -> Claim | None:
         if row is None:
             return None
         claim_id, old_state, old_assignee_id = row
-        claim = Claim.objects.get(pk=claim_id)
+        claim = Claim.objects.select_related("article", "assignee").get(pk=claim_id)
         if old_state == ClaimState.ASSIGNED:
             # The former holder's lease ran out: their draft passes to the new holder.
             _record(

@@ -251,5 +251,5 @@ class QueueNextView(APIView):
         claim = services.claim_take_next(reviewer=request.user)
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        claim = selectors.claim_detail_queryset(request.user).get(pk=claim.pk)
+        selectors.claim_with_evidence(claim)
         return Response(ClaimDetailSerializer(claim).data)
