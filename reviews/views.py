@@ -1,13 +1,635 @@
-"""Pages. Public pages need no sign-in and show published material only."""
+"""Pages. Public pages need no sign-in and show published material only; the workflow pages
+serve fact-checkers and editors. Every change a page makes goes through reviews.services,
+and a refusal by a service is shown to the person as a message."""
 
 import json
 
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.roles import Role, user_has_role
 from articles.models import Article
+from factcheck.errors import DomainError, StaleVersion
+from factcheck.pages import CHECKERS, EDITORS, is_htmx, redirect_back, render_page, role_required
+from sources.models import Source, SourceSnapshot
 
+from . import selectors, services
 from .claimreview import claimreview_for_verdict
-from .models import Verdict
+from .forms import (
+    ApproveForm,
+    BoostForm,
+    DismissForm,
+    EvidenceForm,
+    QueueFilterForm,
+    ReturnForm,
+    VerdictForm,
+)
+from .models import (
+    OPEN_VERDICT_STATES,
+    Claim,
+    ClaimState,
+    EvidenceLink,
+    ReviewEvent,
+    Verdict,
+    VerdictState,
+)
+from .ratings import RATING_SCALE
+from .rendering import markdown_html, marked_up_body
+from .workflow import EDITABLE_VERDICT_STATES
+
+PENDING_FETCH_STATES = (Source.State.PENDING, Source.State.FETCHING)
+EXCERPT_CHARS = 360
+QUEUE_PAGE_SIZE = 50
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _claim_href(claim: Claim) -> str:
+    return reverse("claim-workspace", args=[claim.pk])
+
+
+# --- home and the queue ---------------------------------------------------------------------
+
+
+def home(request):
+    """Where each role starts: editors at their sign-off inbox, fact-checkers at the queue."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if user_has_role(user, Role.EDITOR):
+        return redirect("signoff-inbox")
+    if user_has_role(user, Role.FACT_CHECKER):
+        return redirect("queue")
+    raise PermissionDenied("Your account holds no role that has pages here.")
+
+
+@role_required(*CHECKERS)
+@require_GET
+def queue(request):
+    visible = selectors.claims_visible_to(request.user)
+    filters = QueueFilterForm(request.GET or None)
+    filtered = filters.filter(visible) if filters.is_valid() else visible
+    counts = dict(
+        filtered.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    now = timezone.now()
+    my_claims = list(
+        visible.filter(
+            assignee=request.user,
+            state__in=[ClaimState.ASSIGNED, ClaimState.RETURNED, ClaimState.SUBMITTED],
+        ).order_by("state", "lease_expires_at", "id")
+    )
+    for claim in my_claims:
+        claim.lease_seconds_left = (
+            max(0, int((claim.lease_expires_at - now).total_seconds()))
+            if claim.lease_expires_at
+            else None
+        )
+    waiting = filtered.filter(state=ClaimState.QUEUED).order_by("-priority", "created_at", "id")
+    return render_page(
+        request,
+        "reviews/queue.html",
+        {
+            "filters": filters,
+            "filtered": bool(request.GET) and filters.is_valid(),
+            "state_counts": [
+                {"state": value, "label": label, "count": counts.get(value, 0)}
+                for value, label in ClaimState.choices
+            ],
+            "my_claims": my_claims,
+            "waiting": waiting[:QUEUE_PAGE_SIZE],
+            "waiting_count": counts.get(ClaimState.QUEUED, 0),
+            "lease_minutes": settings.CLAIM_LEASE_MINUTES,
+        },
+    )
+
+
+@role_required(*CHECKERS)
+@require_POST
+def queue_take_next(request):
+    try:
+        claim = services.claim_take_next(reviewer=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("queue")
+    if claim is None:
+        messages.info(request, "The queue is empty: there is no claim to take.")
+        return redirect("queue")
+    messages.success(request, f"The claim is yours for {settings.CLAIM_LEASE_MINUTES} minutes.")
+    return redirect("claim-workspace", claim.pk)
+
+
+# --- the claim workspace --------------------------------------------------------------------
+
+
+def _evidence_with_snapshots(claim: Claim) -> list[EvidenceLink]:
+    """The claim's evidence, each link with `snapshot`: its source's latest successful fetch
+    (title and an excerpt), or None."""
+    links = list(
+        EvidenceLink.objects.filter(claim=claim)
+        .select_related("source", "added_by")
+        .order_by("created_at", "id")
+    )
+    snapshots = (
+        SourceSnapshot.objects.filter(
+            source_id__in={link.source_id for link in links}, error_kind=""
+        )
+        .annotate(excerpt=Substr("text", 1, EXCERPT_CHARS))
+        .only("id", "source_id", "title", "final_url", "fetched_at", "status_code")
+        .order_by("source_id", "-fetched_at", "-id")
+    )
+    latest: dict[int, SourceSnapshot] = {}
+    for snapshot in snapshots:
+        latest.setdefault(snapshot.source_id, snapshot)
+    for link in links:
+        link.snapshot = latest.get(link.source_id)
+        if link.snapshot is not None and len(link.snapshot.excerpt) == EXCERPT_CHARS:
+            link.snapshot.excerpt = link.snapshot.excerpt.rstrip() + "…"
+    return links
+
+
+def _evidence_context(claim: Claim, user) -> dict:
+    links = _evidence_with_snapshots(claim)
+    return {
+        "claim": claim,
+        "evidence": links,
+        "fetch_pending": any(link.source.state in PENDING_FETCH_STATES for link in links),
+        "may_work": _may_work_on(claim, user),
+    }
+
+
+def _may_work_on(claim: Claim, user) -> bool:
+    """Whether to offer the forms; the services decide when they are used."""
+    if claim.assignee_id != user.pk:
+        return False
+    if claim.state == ClaimState.RETURNED:
+        return True
+    return (
+        claim.state == ClaimState.ASSIGNED
+        and claim.lease_expires_at is not None
+        and claim.lease_expires_at > timezone.now()
+    )
+
+
+def _open_verdict(claim: Claim) -> Verdict | None:
+    return (
+        Verdict.objects.filter(claim=claim, state__in=OPEN_VERDICT_STATES)
+        .select_related("author")
+        .first()
+    )
+
+
+def _latest_return(claim: Claim) -> ReviewEvent | None:
+    return (
+        ReviewEvent.objects.filter(claim=claim, action="return")
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _workspace(
+    request,
+    claim_id: int,
+    *,
+    verdict_form: VerdictForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    evidence_error: str = "",
+    conflict: dict | None = None,
+    status: int = 200,
+):
+    user = request.user
+    claim = get_object_or_404(
+        selectors.claims_visible_to(user).select_related("article"), pk=claim_id
+    )
+    article = claim.article
+    verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
+    may_work = _may_work_on(claim, user)
+    may_edit_verdict = may_work and (
+        verdict is None
+        or (verdict.author_id == user.pk and verdict.state in EDITABLE_VERDICT_STATES)
+    )
+    if verdict_form is None and may_edit_verdict:
+        verdict_form = VerdictForm(
+            initial={
+                "rating": verdict.rating,
+                "headline": verdict.headline,
+                "rationale": verdict.rationale,
+                "version": verdict.version,
+            }
+            if verdict
+            else {}
+        )
+    article_claims = list(
+        selectors.claims_visible_to(user).filter(article_id=article.pk).order_by("start")
+    )
+    lease_seconds_left = None
+    if claim.state == ClaimState.ASSIGNED and claim.lease_expires_at:
+        lease_seconds_left = max(0, int((claim.lease_expires_at - timezone.now()).total_seconds()))
+    returned = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
+    return render_page(
+        request,
+        "reviews/claim_workspace.html",
+        {
+            "claim": claim,
+            "article": article,
+            "body_html": marked_up_body(
+                article.body, article_claims, current_id=claim.pk, href=_claim_href
+            ),
+            "other_claims": [c for c in article_claims if c.pk != claim.pk],
+            "verdict": verdict,
+            "verdict_rating": RATING_SCALE.get(verdict.rating) if verdict else None,
+            "rationale_html": markdown_html(verdict.rationale) if verdict else "",
+            "verdict_form": verdict_form if may_edit_verdict else None,
+            "evidence_form": evidence_form or EvidenceForm(),
+            "evidence_error": evidence_error,
+            "conflict": conflict,
+            "holds_claim": claim.assignee_id == user.pk,
+            "lease_seconds_left": lease_seconds_left,
+            "lease_minutes": settings.CLAIM_LEASE_MINUTES,
+            "returned": returned,
+            "events": selectors.claim_events(claim=claim),
+            **_evidence_context(claim, user),
+        },
+        status=status,
+    )
+
+
+@role_required(*CHECKERS)
+@require_GET
+def claim_workspace(request, pk: int):
+    return _workspace(request, pk)
+
+
+@role_required(*CHECKERS)
+@require_GET
+def claim_evidence(request, pk: int):
+    """The evidence list alone: polled while any source is still being fetched."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    return render(request, "reviews/_evidence_list.html", _evidence_context(claim, request.user))
+
+
+@role_required(*CHECKERS)
+@require_POST
+def evidence_add(request, pk: int):
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    form = EvidenceForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.evidence_add(claim=claim, by=request.user, **form.cleaned_data)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            if not is_htmx(request):
+                messages.success(request, "Evidence added; its page is being fetched.")
+                return redirect(reverse("claim-workspace", args=[pk]) + "#evidence")
+            form = EvidenceForm()
+    else:
+        error = _form_errors(form)
+    status = 400 if error else 200
+    if is_htmx(request):
+        context = {
+            **_evidence_context(claim, request.user),
+            "evidence_form": form,
+            "evidence_error": error,
+        }
+        return render(request, "reviews/_evidence_panel.html", context, status=status)
+    messages.error(request, f"Evidence not added: {error}")
+    return _workspace(request, pk, evidence_form=form, status=status)
+
+
+def _unchanged(verdict: Verdict, fields: dict) -> bool:
+    return all(getattr(verdict, name) == value for name, value in fields.items())
+
+
+def _verdict_conflict(request, claim: Claim, form: VerdictForm):
+    """The person's unsaved values next to the saved ones, with who saved those and when.
+
+    The form comes back with the person's values and the saved version, so saving again is a
+    deliberate choice to replace the other version, never a silent overwrite."""
+    saved = _open_verdict(claim)
+    if saved is None:
+        messages.error(request, "The verdict is no longer open for changes.")
+        return redirect("claim-workspace", claim.pk)
+    last_change = (
+        ReviewEvent.objects.filter(verdict=saved, action__in=["draft", "edit"])
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    yours = form.verdict_fields()
+    rating_labels = {value: d.label for value, d in RATING_SCALE.items()}
+    rows = [
+        {
+            "label": "Rating",
+            "saved": rating_labels.get(saved.rating, "Not rated"),
+            "yours": rating_labels.get(yours["rating"], "Not rated"),
+            "differs": saved.rating != yours["rating"],
+        },
+        {
+            "label": "Headline",
+            "saved": saved.headline,
+            "yours": yours["headline"],
+            "differs": saved.headline != yours["headline"],
+        },
+        {
+            "label": "Rationale",
+            "saved": saved.rationale,
+            "yours": yours["rationale"],
+            "differs": saved.rationale != yours["rationale"],
+        },
+    ]
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    retry_form = VerdictForm(data)
+    retry_form.is_valid()
+    conflict = {
+        "saved": saved,
+        "changed_by": last_change.actor if last_change and last_change.actor else saved.author,
+        "changed_at": last_change.created_at if last_change else saved.updated_at,
+        "loaded_version": form.cleaned_data.get("version"),
+        "rows": rows,
+    }
+    return _workspace(request, claim.pk, verdict_form=retry_form, conflict=conflict, status=409)
+
+
+@role_required(*CHECKERS)
+@require_POST
+def verdict_save(request, pk: int):
+    """Save the draft (and submit it, when asked) against the version the form was loaded with."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not saved: {_form_errors(form)}")
+        return _workspace(request, pk, verdict_form=form, status=400)
+    fields = form.verdict_fields()
+    loaded_version = form.cleaned_data["version"]
+    submitting = request.POST.get("action") == "submit"
+    current = _open_verdict(claim)
+    saved = True
+    try:
+        if loaded_version is None:
+            if current is not None:
+                # Someone started the verdict after this form was loaded.
+                return _verdict_conflict(request, claim, form)
+            verdict = services.verdict_create(claim=claim, by=request.user, **fields)
+        elif current is None:
+            messages.error(request, "The verdict is no longer open for changes.")
+            return redirect("claim-workspace", pk)
+        elif current.version == loaded_version and _unchanged(current, fields):
+            verdict, saved = current, False
+        else:
+            verdict = services.verdict_update(
+                verdict=current, by=request.user, expected_version=loaded_version, **fields
+            )
+    except StaleVersion:
+        return _verdict_conflict(request, claim, form)
+    except DomainError as refused:
+        messages.error(request, f"Not saved: {refused.message}")
+        return redirect("claim-workspace", pk)
+
+    if submitting:
+        try:
+            services.verdict_submit(
+                verdict=verdict, by=request.user, expected_version=verdict.version
+            )
+        except StaleVersion:
+            return _verdict_conflict(request, claim, form)
+        except DomainError as refused:
+            prefix = "Draft saved, but not submitted" if saved else "Not submitted"
+            messages.error(request, f"{prefix}: {refused.message}")
+            return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+        messages.success(request, "Verdict submitted for sign-off. An editor will review it.")
+        return redirect("claim-workspace", pk)
+    if saved:
+        messages.success(request, f"Draft saved (version {verdict.version}).")
+    else:
+        messages.info(request, "Nothing changed since the last save.")
+    return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+
+
+@role_required(*CHECKERS)
+@require_POST
+def claim_release(request, pk: int):
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    try:
+        services.claim_release(claim=claim, by=request.user)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+        return redirect("claim-workspace", pk)
+    messages.success(request, "The claim went back to the queue.")
+    return redirect("queue")
+
+
+@role_required(*CHECKERS)
+@require_POST
+def claim_renew(request, pk: int):
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    try:
+        services.claim_renew(claim=claim, by=request.user)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"Your lease now runs {settings.CLAIM_LEASE_MINUTES} minutes from now."
+        )
+    return redirect("claim-workspace", pk)
+
+
+@role_required(*CHECKERS)
+@require_POST
+def markdown_preview(request):
+    return HttpResponse(markdown_html(request.POST.get("rationale", "")[:20000]))
+
+
+# --- sign-off -------------------------------------------------------------------------------
+
+
+@role_required(*EDITORS)
+@require_GET
+def signoff_inbox(request):
+    submitted = (
+        Verdict.objects.filter(state=VerdictState.SUBMITTED)
+        .select_related("claim__article", "author")
+        .order_by("submitted_at", "id")
+    )
+    recently_published = (
+        Verdict.objects.filter(state=VerdictState.PUBLISHED)
+        .select_related("claim", "signed_off_by")
+        .order_by("-published_at")[:10]
+    )
+    return render_page(
+        request,
+        "reviews/signoff_inbox.html",
+        {"submitted": submitted, "recently_published": recently_published},
+    )
+
+
+def _review(request, pk: int, *, return_form=None, approve_form=None, status=200):
+    verdict = get_object_or_404(
+        Verdict.objects.select_related("claim__article", "author", "signed_off_by"), pk=pk
+    )
+    claim = verdict.claim
+    article = claim.article
+    article_claims = list(Claim.objects.filter(article=article).order_by("start"))
+    initial = {"version": verdict.version}
+    return render_page(
+        request,
+        "reviews/signoff_review.html",
+        {
+            "verdict": verdict,
+            "claim": claim,
+            "article": article,
+            "rating": RATING_SCALE.get(verdict.rating),
+            "rationale_html": markdown_html(verdict.rationale),
+            "body_html": marked_up_body(
+                article.body, article_claims, current_id=claim.pk, href=_claim_href
+            ),
+            "evidence": _evidence_with_snapshots(claim),
+            "returned_before": ReviewEvent.objects.filter(verdict=verdict, action="return")
+            .select_related("actor")
+            .order_by("created_at", "id"),
+            "own_verdict": verdict.author_id == request.user.pk,
+            "awaiting_signoff": verdict.state == VerdictState.SUBMITTED,
+            "approve_form": approve_form or ApproveForm(initial=initial),
+            "return_form": return_form or ReturnForm(initial=initial),
+        },
+        status=status,
+    )
+
+
+@role_required(*EDITORS)
+@require_GET
+def signoff_review(request, pk: int):
+    return _review(request, pk)
+
+
+@role_required(*EDITORS)
+@require_POST
+def signoff_approve(request, pk: int):
+    verdict = get_object_or_404(Verdict, pk=pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not approved: {_form_errors(form)}")
+        return _review(request, pk, approve_form=form, status=400)
+    try:
+        verdict = services.verdict_approve(
+            verdict=verdict,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except StaleVersion:
+        messages.error(
+            request,
+            "The verdict changed while you were reviewing it. Review the current version.",
+        )
+        return redirect("signoff-review", pk)
+    except DomainError as refused:
+        messages.error(request, f"Not approved: {refused.message}")
+        return redirect("signoff-review", pk)
+    messages.success(request, f"Approved and published: “{verdict.headline}”.")
+    return redirect("signoff-inbox")
+
+
+@role_required(*EDITORS)
+@require_POST
+def signoff_return(request, pk: int):
+    verdict = get_object_or_404(Verdict, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not returned: {_form_errors(form)}")
+        return _review(request, pk, return_form=form, status=400)
+    try:
+        services.verdict_return(
+            verdict=verdict,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except StaleVersion:
+        messages.error(
+            request,
+            "The verdict changed while you were reviewing it. Review the current version.",
+        )
+        return redirect("signoff-review", pk)
+    except DomainError as refused:
+        messages.error(request, f"Not returned: {refused.message}")
+        return _review(request, pk, return_form=form, status=refused.status_code)
+    messages.success(request, "Returned to its fact-checker with your comment.")
+    return redirect("signoff-inbox")
+
+
+# --- triage, from the article page ----------------------------------------------------------
+
+
+def _triage(request, pk: int, move, form=None) -> HttpResponse:
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    if form is not None and not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            message = move(claim)
+        except DomainError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, message)
+    return redirect_back(
+        request, "article-detail", claim.article_id, anchor=f"claim-row-{claim.pk}"
+    )
+
+
+@role_required(*EDITORS)
+@require_POST
+def claim_queue(request, pk: int):
+    def move(claim):
+        services.claim_queue(claim=claim, by=request.user)
+        return "Claim put in the review queue."
+
+    return _triage(request, pk, move)
+
+
+@role_required(*EDITORS)
+@require_POST
+def claim_dismiss(request, pk: int):
+    form = DismissForm(request.POST)
+
+    def move(claim):
+        services.claim_dismiss(
+            claim=claim,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            comment=form.cleaned_data["comment"],
+        )
+        return "Claim dismissed."
+
+    return _triage(request, pk, move, form)
+
+
+@role_required(*EDITORS)
+@require_POST
+def claim_boost(request, pk: int):
+    form = BoostForm(request.POST)
+
+    def move(claim):
+        claim = services.claim_boost(claim=claim, by=request.user, boost=form.cleaned_data["boost"])
+        return f"Boost set to {claim.boost}; the claim's priority is now {claim.priority:g}."
+
+    return _triage(request, pk, move, form)
+
+
+# --- public pages ---------------------------------------------------------------------------
 
 
 def verdict_public(request, pk: int):
@@ -19,13 +641,15 @@ def verdict_public(request, pk: int):
         state="published",
     )
     claimreview = claimreview_for_verdict(verdict)
-    return render(
+    return render_page(
         request,
         "reviews/verdict_public.html",
         {
             "verdict": verdict,
             "claim": verdict.claim,
             "article": verdict.claim.article,
+            "rating": RATING_SCALE.get(verdict.rating),
+            "rationale_html": markdown_html(verdict.rationale),
             # Escaped for a <script> block: no "</script>" can close it early.
             "claimreview_json": json.dumps(claimreview, ensure_ascii=False)
             .replace("<", "\\u003c")
@@ -42,6 +666,6 @@ def article_public(request, pk: int):
         .select_related("claim")
         .order_by("claim__start")
     )
-    return render(
+    return render_page(
         request, "reviews/article_public.html", {"article": article, "verdicts": verdicts}
     )

@@ -1,0 +1,163 @@
+"""Pages for articles: adding one, and an article with all its claims, where editors triage.
+
+Writes go through articles.services (ingest) and reviews.services (triage, posted to the
+review pages)."""
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import Role, user_has_role
+from factcheck.errors import DomainError
+from factcheck.pages import CHECKERS, render_page, role_required
+from reviews.forms import BoostForm, DismissForm
+from reviews.models import Claim, ClaimState, Verdict
+from reviews.rendering import marked_up_body
+
+from . import selectors, services
+from .extraction.scorer import ScorerUnavailable
+from .forms import IngestForm
+from .models import Article
+
+IN_PROGRESS = (Article.IngestState.PENDING, Article.IngestState.FETCHING)
+LIST_SIZE = 100
+
+
+@role_required(*CHECKERS)
+@require_GET
+def article_list(request):
+    articles = selectors.article_list().annotate(
+        claim_count=Count("claims"),
+        published_count=Count("claims", filter=Q(claims__state=ClaimState.PUBLISHED)),
+        open_count=Count(
+            "claims",
+            filter=Q(
+                claims__state__in=[
+                    ClaimState.QUEUED,
+                    ClaimState.ASSIGNED,
+                    ClaimState.SUBMITTED,
+                    ClaimState.RETURNED,
+                ]
+            ),
+        ),
+    )[:LIST_SIZE]
+    return render_page(request, "articles/article_list.html", {"articles": articles})
+
+
+def _ingest(form: IngestForm, user) -> tuple[Article, bool]:
+    data = form.cleaned_data
+    if data["input_format"] == Article.InputFormat.URL:
+        return services.article_submit_url(url=data["url"].strip(), submitted_by=user)
+    return services.article_submit_content(
+        content=data["content"],
+        input_format=data["input_format"],
+        title=data["title"],
+        url=data["url"].strip(),
+        publisher=data["publisher"],
+        author=data["author"],
+        submitted_by=user,
+    )
+
+
+@role_required(*CHECKERS)
+@require_http_methods(["GET", "POST"])
+def article_new(request):
+    form = IngestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                article, created = _ingest(form, request.user)
+            except DomainError as refused:
+                form.add_error(None, refused.message)
+            except ScorerUnavailable:
+                # A deployment without the claim model: nothing was stored (one transaction).
+                form.add_error(
+                    None,
+                    "Claims cannot be extracted right now, so the article was not stored. "
+                    "Try again later, or tell whoever runs the service.",
+                )
+                status = 503
+            else:
+                if not created:
+                    messages.info(request, "This article was already here: nothing was added.")
+                elif article.ingest_state == Article.IngestState.FETCHING:
+                    messages.success(
+                        request, "Fetching the page; its claims appear here once it is read."
+                    )
+                else:
+                    count = article.claims.count()
+                    messages.success(
+                        request, f"Article stored: {count} claim{'s' if count != 1 else ''} found."
+                    )
+                return redirect("article-detail", article.pk)
+    return render_page(request, "articles/article_new.html", {"form": form}, status=status)
+
+
+def _claims_with_verdicts(article: Article) -> list[Claim]:
+    claims = list(
+        Claim.objects.filter(article=article)
+        .select_related("assignee")
+        .prefetch_related(
+            Prefetch(
+                "verdicts",
+                queryset=Verdict.objects.exclude(state="superseded").order_by("-created_at"),
+            )
+        )
+        .order_by("start")
+    )
+    for claim in claims:
+        verdicts = list(claim.verdicts.all())
+        claim.current_verdict = verdicts[0] if verdicts else None
+    return claims
+
+
+@role_required(*CHECKERS)
+@require_GET
+def article_detail(request, pk: int):
+    article = get_object_or_404(Article, pk=pk)
+    claims = _claims_with_verdicts(article)
+    counts = {value: 0 for value, _label in ClaimState.choices}
+    for claim in claims:
+        counts[claim.state] += 1
+    return render_page(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "claims": claims,
+            "state_counts": [
+                {"state": value, "label": label, "count": counts[value]}
+                for value, label in ClaimState.choices
+                if counts[value]
+            ],
+            "body_html": marked_up_body(
+                article.body,
+                claims,
+                href=lambda claim: reverse("claim-workspace", args=[claim.pk]),
+            ),
+            "in_progress": article.ingest_state in IN_PROGRESS,
+            "may_triage": user_has_role(request.user, Role.EDITOR),
+            "dismiss_form": DismissForm(),
+            "boost_form": BoostForm(),
+            "triageable": {ClaimState.TRIAGE, ClaimState.QUEUED},
+            "queueable": {ClaimState.TRIAGE, ClaimState.DISMISSED},
+            "boostable_excluded": {ClaimState.PUBLISHED, ClaimState.DISMISSED},
+        },
+    )
+
+
+@role_required(*CHECKERS)
+@require_GET
+def article_ingest_status(request, pk: int):
+    """Polled while a URL is being fetched; once it is read, the whole page reloads."""
+    article = get_object_or_404(Article, pk=pk)
+    if article.ingest_state in IN_PROGRESS:
+        return render(request, "articles/_ingest_status.html", {"article": article})
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response

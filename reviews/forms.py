@@ -1,0 +1,108 @@
+"""Forms of the review pages. They check the shape of what was posted; the services decide
+whether the move is allowed."""
+
+from django import forms
+from django.db.models import QuerySet
+
+from articles.models import Article
+
+from .models import ClaimKind, DismissReason, Stance
+from .ratings import RATING_SCALE, Rating
+from .services import MAX_BOOST
+
+
+class QueueFilterForm(forms.Form):
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.filter(claims__isnull=False).distinct().order_by("-created_at"),
+        required=False,
+        empty_label="Any article",
+    )
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
+    claimant = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name", "data-shortcut": "f"}),
+    )
+
+    def filter(self, claims: QuerySet) -> QuerySet:
+        """`claims` narrowed by the valid filters (call after is_valid())."""
+        data = self.cleaned_data
+        if data.get("article"):
+            claims = claims.filter(article=data["article"])
+        if data.get("kind"):
+            claims = claims.filter(kind=data["kind"])
+        if data.get("claimant"):
+            claims = claims.filter(claimant__icontains=data["claimant"])
+        return claims
+
+
+class EvidenceForm(forms.Form):
+    url = forms.CharField(
+        label="URL",
+        max_length=2048,
+        widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "off"}),
+    )
+    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.CONTEXT)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerdictForm(forms.Form):
+    """A draft may be incomplete; submitting checks that it is complete."""
+
+    rating = forms.ChoiceField(
+        choices=[("", "Not rated yet"), *Rating.choices], required=False, widget=forms.RadioSelect
+    )
+    headline = forms.CharField(max_length=300, required=False)
+    rationale = forms.CharField(
+        required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    # The version the form was loaded with: a save against a newer one is refused.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    FIELDS = ("rating", "headline", "rationale")
+
+    def verdict_fields(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in self.FIELDS}
+
+    def rating_choices(self) -> list[dict]:
+        """The rating scale with its definitions, marked with the current choice."""
+        current = self["rating"].value() or ""
+        return [
+            {
+                "value": value,
+                "label": definition.label,
+                "definition": definition.definition,
+                "checked": value == current,
+            }
+            for value, definition in RATING_SCALE.items()
+        ]
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what needs fixing: a comment is required."},
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DismissForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[("", "Reason…"), *DismissReason.choices],
+        error_messages={"required": "Choose a reason for dismissing the claim."},
+    )
+    comment = forms.CharField(required=False, max_length=2000)
+
+
+class BoostForm(forms.Form):
+    boost = forms.IntegerField(min_value=-MAX_BOOST, max_value=MAX_BOOST)
