@@ -246,7 +246,7 @@ def article_extract_fetched(*, article_id: int) -> Article | None:
     extract its claims. Does nothing for an article that is not waiting on a fetch."""
     with transaction.atomic():
         article = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("source")
             .filter(pk=article_id, ingest_state=Article.IngestState.FETCHING)
             .first()

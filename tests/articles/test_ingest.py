@@ -154,7 +154,9 @@ def test_a_huge_request_body_is_a_413(alice):
     assert Article.objects.count() == 0
 
 
-def test_a_url_is_accepted_then_fetched_and_extracted(alice, local_web, tasks_in_process):
+def test_a_url_is_accepted_then_fetched_and_extracted(
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
+):
     local_web.expect_request("/story").respond_with_data(
         f"<html><head><title>Floods</title></head><body><article><p>{WIRE_TEXT}</p>"
         "</article></body></html>",
@@ -162,7 +164,10 @@ def test_a_url_is_accepted_then_fetched_and_extracted(alice, local_web, tasks_in
     )
     client = client_for(alice)
 
-    accepted = client.post("/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(
+            "/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json"
+        )
     article = client.get(f"/api/v1/articles/{accepted.json()['id']}/").json()
 
     assert accepted.status_code == 202
@@ -175,13 +180,14 @@ def test_a_url_is_accepted_then_fetched_and_extracted(alice, local_web, tasks_in
 
 
 def test_a_url_that_cannot_be_fetched_fails_the_article_with_the_reason(
-    alice, local_web, tasks_in_process
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
 ):
     local_web.expect_request("/gone").respond_with_data("Gone", status=404)
 
-    accepted = client_for(alice).post(
-        "/api/v1/articles/", {"url": local_web.url_for("/gone")}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client_for(alice).post(
+            "/api/v1/articles/", {"url": local_web.url_for("/gone")}, format="json"
+        )
 
     article = Article.objects.get(pk=accepted.json()["id"])
     assert article.ingest_state == "failed"

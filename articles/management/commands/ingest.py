@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for item in progress:
             try:
                 line = self._ingest(item, publisher=options["publisher"])
-            except (DomainError, OSError, UnicodeDecodeError) as exc:
+            except (DomainError, OSError, ValueError) as exc:
                 failures += 1
                 line = f"FAILED {item}: {getattr(exc, 'message', None) or exc}"
             progress.write(line, file=self.stdout)
@@ -41,9 +41,9 @@ class Command(BaseCommand):
             return f"{article.pk}: {item} {verb} ({article.ingest_state})"
         path = Path(item)
         if not path.is_file():
-            raise CommandError(f"{item}: no such file (give a path or an http(s) URL).")
+            raise FileNotFoundError("no such file (give a path or an http(s) URL)")
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{item}: larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
+            raise ValueError(f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
         content = path.read_text(encoding="utf-8")
         article, created = article_submit_content(
             content=content,
