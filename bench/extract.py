@@ -80,9 +80,8 @@ def main() -> int:
 
     body = document_from_text(text).body
     p50, p99 = percentile(timings, 0.50), percentile(timings, 0.99)
-    print(
-        f"article: {len(body.split())} words, {len(split_sentences(body))} sentences, {claims} claims"
-    )
+    sentences = len(split_sentences(body))
+    print(f"article: {len(body.split())} words, {sentences} sentences, {claims} claims")
     print(f"scorer: {scorer.version}, loaded in {load_ms:.0f} ms")
     print(f"runs: {arguments.runs} (after {arguments.warmup} warm-up), one process, one thread")
     print(f"p50: {p50:.1f} ms  p99: {p99:.1f} ms  mean: {statistics.fmean(timings):.1f} ms")

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from accounts.services import user_upsert
-from articles.extraction.scorer import MODEL_DIR, SCORER_CONFIG
 from reviews import services
 from reviews.models import Claim, Verdict
 from sources.models import Source
@@ -233,10 +232,6 @@ EXAMPLE = (
     / "global-research-2015-10-09-russia-syria-offensive.md"
 )
 CHECKED_CLAIM = "Greater than 90% of the strikes"
-needs_claim_model = pytest.mark.skipif(
-    not (MODEL_DIR / SCORER_CONFIG).exists(),
-    reason="the check-worthiness model files are not in articles/extraction/model/",
-)
 
 
 def shoot(page: Page, folder: Path, name: str) -> None:
@@ -244,7 +239,6 @@ def shoot(page: Page, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
-@needs_claim_model
 @pytest.mark.timeout(600)
 def test_a_claim_goes_from_ingest_to_public_verdict(
     session_for, local_web, settings, monkeypatch, screenshot_dir
