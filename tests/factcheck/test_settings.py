@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
 PROJECT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -87,34 +88,60 @@ def project_copy(tmp_path) -> Path:
 
 
 def test_with_nothing_configured_the_service_boots_on_sqlite_with_in_process_tasks(
-    project_copy, unused_tcp_port
+    project_copy, unused_tcp_port, httpserver
 ):
+    httpserver.expect_request("/story").respond_with_data(
+        "<html><head><title>Floods</title></head><body><article><p>The ministry said 1,240 "
+        "people had been displaced by the floods, twice the number a week earlier.</p>"
+        "</article></body></html>",
+        content_type="text/html",
+    )
     env = clean_env()
     migrated = manage("migrate", "--no-input", cwd=project_copy, env=env, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
     assert (project_copy / "db.sqlite3").exists()
+    demo = manage("load_demo", cwd=project_copy, env=env, timeout=300)
+    assert demo.returncode == 0, demo.stderr
+    assert "Loaded demo article" in demo.stdout and "in the review queue" in demo.stdout
+    token = manage("issue_token", "editor", cwd=project_copy, env=env).stdout.split()[-1]
 
+    # Only the test page's network is let through, as a developer would for local pages.
+    server_env = {
+        **env,
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.0/8",
+        "FETCH_ALLOWED_PORTS": f"80,443,{httpserver.port}",
+    }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{unused_tcp_port}", "--noreload"],
         cwd=project_copy,
-        env=env,
+        env=server_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    base = f"http://127.0.0.1:{unused_tcp_port}"
     try:
         health = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{unused_tcp_port}/healthz", timeout=2
-                ) as response:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
                     health = json.load(response)
                     break
             except OSError:
                 time.sleep(0.3)
         assert health is not None, "the embedded service never answered /healthz"
+        submitted = requests.post(
+            f"{base}/api/v1/articles/",
+            json={"url": httpserver.url_for("/story")},
+            headers={"Authorization": f"Token {token}"},
+            timeout=60,
+        )
+        article = requests.get(
+            f"{base}/api/v1/articles/{submitted.json()['id']}/",
+            headers={"Authorization": f"Token {token}"},
+            timeout=30,
+        ).json()
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -124,3 +151,7 @@ def test_with_nothing_configured_the_service_boots_on_sqlite_with_in_process_tas
     assert health["dependencies"]["broker"]["mode"].startswith("in-process")
     assert output.count("Embedded default in use") == 1
     assert "SQLite" in output and "in-process" in output
+    # The fetch and the extraction ran in the request's process, right after it committed.
+    assert submitted.status_code == 202
+    assert article["ingest_state"] == "extracted"
+    assert any("1,240 people" in claim["text"] for claim in article["claims"])
