@@ -18,7 +18,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-
 @pytest.fixture(scope="session", autouse=False)
 def chromium_installed():
     """Browser tests need Debian's Chromium; scripts/test installs it when it is missing."""

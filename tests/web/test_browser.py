@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
 from accounts.services import user_upsert
+from factcheck.celery import app as celery_app
 from reviews import services
 from reviews.models import Claim, Verdict
 from sources.models import Source
@@ -121,7 +122,7 @@ def test_a_fetch_finishing_later_shows_without_a_reload(
     session_for, local_web, monkeypatch, settings
 ):
     # No worker runs: the fetch waits in the database until this test plays the worker.
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     monkeypatch.setattr("sources.tasks.fetch_source.apply_async", lambda *a, **k: None)
     local_web.expect_request("/register").respond_with_data(
         "<html><head><title>Road register 2015</title></head><body><article>"
@@ -280,7 +281,7 @@ def test_a_claim_goes_from_ingest_to_public_verdict(
     shoot(page, screenshot_dir, "article-page")
 
     # From here on, evidence is fetched in the request process, after commit.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
     # The fact-checker takes the next claim with the keyboard and lands in its workspace.
     checker = session_for("alice")
