@@ -28,6 +28,8 @@ CONFIG_NAMES = (
     "CELERY_BROKER_URL",
     "DJANGO_SETTINGS_MODULE",
     "SECURE_SSL_REDIRECT",
+    # Set for the browser tests' event loop; never part of a real deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
