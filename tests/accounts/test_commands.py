@@ -46,7 +46,7 @@ def test_add_user_refuses_an_unknown_role():
 
 
 def test_add_user_refuses_a_weak_password_and_writes_nothing():
-    with pytest.raises(CommandError, match="too common|too short"):
+    with pytest.raises(CommandError, match=r"too common|too short"):
         run("add_user", "carol", "--role", "editor", "--password", "password")
     assert not User.objects.filter(username="carol").exists()
 
