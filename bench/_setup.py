@@ -1,11 +1,19 @@
-"""Shared by the benchmarks: a dedicated PostgreSQL database and real service processes."""
+"""Shared by the benchmarks: a dedicated PostgreSQL database and real service processes.
 
-import os
-import subprocess
+Import it first: `queue.py` in this folder would otherwise stand in for the standard
+library's `queue` module, so this puts the folder at the end of the import path.
+"""
+
 import sys
 from pathlib import Path
 
-import psycopg2
+_BENCH_DIR = str(Path(__file__).resolve().parent)
+sys.path[:] = [entry for entry in sys.path if entry not in ("", _BENCH_DIR)] + [_BENCH_DIR]
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+
+import psycopg2  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"

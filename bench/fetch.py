@@ -15,6 +15,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 from _setup import PROJECT, bench_env, prepare_database, setup_django
 
 PAGE = (

@@ -7,23 +7,17 @@ second, p50 and p99 latency for both, and the API's share of the ceiling.
     .venv/bin/python bench/queue.py [--sizes 100000 1000000] [--seconds 10] [--reviewers 16]
 """
 
+import argparse
+import signal
+import subprocess
 import sys
-from pathlib import Path
+import threading
+import time
 
-# This file's name shadows the standard library's `queue` module, which requests needs:
-# look in this folder last.
-_BENCH_DIR = str(Path(__file__).resolve().parent)
-sys.path[:] = [entry for entry in sys.path if entry not in ("", _BENCH_DIR)] + [_BENCH_DIR]
-
-import argparse  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-
-import psycopg2  # noqa: E402
-import requests  # noqa: E402
-from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django  # noqa: E402
+import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
+import psycopg2
+import requests
+from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django
 
 SENTENCE = "Officials said {:07d} strikes hit targets."  # fixed length: offsets are arithmetic
 CLAIMS_PER_ARTICLE = 10

@@ -63,10 +63,14 @@ def published_verdicts() -> QuerySet[Verdict]:
     return (
         Verdict.objects.filter(state="published")
         .select_related("claim__article", "signed_off_by")
+        # An article's body and raw content can run to megabytes and no summary shows them.
+        .defer("claim__article__body", "claim__article__raw_content")
         .prefetch_related(
             Prefetch(
                 "claim__evidence",
-                queryset=EvidenceLink.objects.select_related("source").order_by("created_at", "id"),
+                queryset=EvidenceLink.objects.select_related("source")
+                .only("id", "claim_id", "url", "stance", "note", "created_at", "source__state")
+                .order_by("created_at", "id"),
             )
         )
     )

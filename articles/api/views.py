@@ -17,7 +17,13 @@ from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import InvalidInput, NotFound
 from reviews import selectors as review_selectors
-from reviews.api.published import PublishedVerdictSerializer
+from reviews.api.published import (
+    PublishedVerdictSerializer,
+    latest_published_at,
+    published_verdict_summaries,
+    summary_rows,
+)
+from reviews.models import Verdict
 
 from .serializers import ArticleDetailSerializer, ArticleSerializer, ArticleSubmitSerializer
 
@@ -110,14 +116,21 @@ class ArticleViewSet(
 
     def _summary_response(self, article) -> Response:
         counts = review_selectors.article_claim_summary(article=article)
-        verdicts = list(
-            review_selectors.published_verdicts()
-            .filter(claim__article=article)
-            .order_by("claim__start")
+        verdicts = published_verdict_summaries(
+            summary_rows(
+                Verdict.objects.filter(state="published", claim__article=article).order_by(
+                    "claim__start"
+                )
+            )
         )
-        self.last_modified = max((v.published_at for v in verdicts), default=None)
-        data = {"article": article, "claims": counts, "verdicts": verdicts}
-        return Response(ArticleSummarySerializer(data).data)
+        self.last_modified = latest_published_at(verdicts)
+        return Response(
+            {
+                "article": ArticleSerializer(article).data,
+                "claims": counts,
+                "verdicts": verdicts,
+            }
+        )
 
     @extend_schema(responses={200: ArticleSummarySerializer, **ERROR_RESPONSES})
     @action(detail=True, methods=["get"], permission_classes=[IsReader])

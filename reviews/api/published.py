@@ -3,12 +3,15 @@
 import base64
 import binascii
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import django_filters
 from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,12 +29,17 @@ from rest_framework.views import APIView
 from accounts.permissions import IsReader
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
-from factcheck.errors import InvalidInput
+from factcheck.errors import InvalidInput, NotFound
 from factcheck.filtering import StrictFilterBackend, validated_query
 from factcheck.pagination import StrictCursorPagination
 from reviews import selectors
-from reviews.claimreview import article_public_url, claimreview_feed, verdict_public_url
-from reviews.models import ClaimKind
+from reviews.claimreview import (
+    absolute_url,
+    article_public_url,
+    claimreview_feed,
+    verdict_public_url,
+)
+from reviews.models import ClaimKind, EvidenceLink, Verdict
 from reviews.ratings import RATING_SCALE, Rating
 
 # --- serializers ----------------------------------------------------------------------------
@@ -64,27 +72,112 @@ class PublishedArticleSerializer(serializers.Serializer):
 
 
 class PublishedVerdictSerializer(serializers.Serializer):
+    """The shape of a published verdict as clients receive it (for the schema); answers are
+    built by `published_verdict_summaries`."""
+
     id = serializers.IntegerField()
     claim = PublishedClaimSerializer()
     rating = serializers.ChoiceField(choices=Rating.choices)
-    rating_value = serializers.SerializerMethodField()
-    rating_label = serializers.SerializerMethodField()
+    rating_value = serializers.IntegerField(min_value=1, max_value=5)
+    rating_label = serializers.CharField()
     headline = serializers.CharField()
     rationale = serializers.CharField(help_text="Markdown.")
-    evidence = PublishedEvidenceSerializer(source="claim.evidence.all", many=True)
-    article = PublishedArticleSerializer(source="claim.article")
+    evidence = PublishedEvidenceSerializer(many=True)
+    article = PublishedArticleSerializer()
     published_at = serializers.DateTimeField()
-    signed_off_by = serializers.CharField(source="signed_off_by.username")
-    public_url = serializers.SerializerMethodField()
+    signed_off_by = serializers.CharField()
+    public_url = serializers.CharField()
 
-    def get_rating_value(self, verdict) -> int:
-        return RATING_SCALE[verdict.rating].value
 
-    def get_rating_label(self, verdict) -> str:
-        return RATING_SCALE[verdict.rating].label
+# Clients page through thousands of verdicts: rows are read as plain values in two queries
+# (verdicts with their claim and article, then the evidence), never as model instances.
+SUMMARY_FIELDS = (
+    "id",
+    "rating",
+    "headline",
+    "rationale",
+    "published_at",
+    "claim_id",
+    "claim__text",
+    "claim__claimant",
+    "claim__kind",
+    "claim__quantities",
+    "claim__article_id",
+    "claim__article__title",
+    "claim__article__publisher",
+    "claim__article__published_at",
+    "claim__article__source_url",
+    "claim__article__canonical_url",
+    "signed_off_by__username",
+)
 
-    def get_public_url(self, verdict) -> str:
-        return verdict_public_url(verdict)
+
+def summary_rows(verdicts: QuerySet) -> QuerySet:
+    return verdicts.values(*SUMMARY_FIELDS)
+
+
+def published_verdict_summaries(rows) -> list[dict]:
+    """Client summaries of published verdicts from `summary_rows` values, in their order."""
+    rows = list(rows)
+    evidence: dict[int, list[dict]] = {row["claim_id"]: [] for row in rows}
+    links = (
+        EvidenceLink.objects.filter(claim_id__in=list(evidence))
+        .order_by("created_at", "id")
+        .values_list("claim_id", "url", "stance", "note", "source__state")
+    )
+    for claim_id, url, stance, note, fetch_state in links:
+        evidence[claim_id].append(
+            {"url": url, "stance": stance, "note": note, "fetch_state": fetch_state}
+        )
+    # URL patterns resolved once, not once per row.
+    urls = {
+        name: absolute_url(reverse(name, args=[0])).replace("/0/", "/{}/")
+        for name in ("verdict-public", "article-public")
+    }
+    return [_summary(row, evidence[row["claim_id"]], urls) for row in rows]
+
+
+def _summary(row: dict, evidence: list[dict], urls: dict[str, str]) -> dict:
+    rating = RATING_SCALE[row["rating"]]
+    article_url = (
+        row["claim__article__canonical_url"]
+        or row["claim__article__source_url"]
+        or urls["article-public"].format(row["claim__article_id"])
+    )
+    return {
+        "id": row["id"],
+        "claim": {
+            "id": row["claim_id"],
+            "text": row["claim__text"],
+            "claimant": row["claim__claimant"],
+            "kind": row["claim__kind"],
+            "quantities": row["claim__quantities"],
+        },
+        "rating": row["rating"],
+        "rating_value": rating.value,
+        "rating_label": rating.label,
+        "headline": row["headline"],
+        "rationale": row["rationale"],
+        "evidence": evidence,
+        "article": {
+            "id": row["claim__article_id"],
+            "url": article_url,
+            "title": row["claim__article__title"],
+            "publisher": row["claim__article__publisher"],
+            "published_at": _iso(row["claim__article__published_at"]),
+        },
+        "published_at": _iso(row["published_at"]),
+        "signed_off_by": row["signed_off_by__username"],
+        "public_url": urls["verdict-public"].format(row["id"]),
+    }
+
+
+def _iso(value) -> str | None:
+    """As DRF's DateTimeField writes it: ISO 8601, with Z for UTC."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -130,22 +223,27 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.published_verdicts()
+        return Verdict.objects.filter(state="published")
 
+    @extend_schema(responses={200: PublishedVerdictSerializer(many=True), **ERROR_RESPONSES})
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        self.last_modified = _latest(response.data.get("results", []))
-        return response
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(summary_rows(queryset))
+        data = published_verdict_summaries(page)
+        self.last_modified = latest_published_at(data)
+        return self.get_paginated_response(data)
 
+    @extend_schema(responses={200: PublishedVerdictSerializer, **ERROR_RESPONSES})
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        self.last_modified = _latest([response.data])
-        return response
+        rows = summary_rows(self.get_queryset().filter(pk=kwargs["pk"]))
+        data = published_verdict_summaries(rows)
+        if not data:
+            raise NotFound("No published verdict with this id.")
+        self.last_modified = latest_published_at(data)
+        return Response(data[0])
 
 
-def _latest(items) -> object | None:
-    from django.utils.dateparse import parse_datetime
-
+def latest_published_at(items) -> datetime | None:
     dates = [parse_datetime(item["published_at"]) for item in items if item.get("published_at")]
     return max(dates) if dates else None
 

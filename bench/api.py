@@ -1,0 +1,181 @@
+"""Client API read throughput: 32 concurrent clients reading `/api/v1/verdicts/` pages of 50
+from gunicorn on 127.0.0.1 with 10,000 published verdicts, next to a bare Django view that
+returns the same rows as JSON (the ceiling). Prints requests per second, p50 and p99.
+
+    .venv/bin/python bench/api.py [--verdicts 10000] [--clients 32] [--seconds 10]
+"""
+
+import argparse
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
+import psycopg2
+import requests
+from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django
+
+
+def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> None:
+    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE reviews_reviewevent, reviews_evidencelink, reviews_verdict, reviews_claim, "
+            "articles_articlelink, articles_article, sources_sourcesnapshot, sources_source, "
+            "webhooks_deliveryattempt, webhooks_delivery RESTART IDENTITY CASCADE"
+        )
+        cursor.execute(
+            """
+            INSERT INTO sources_source (url, host, state, attempts, last_error_kind, last_error,
+                created_at, updated_at)
+            VALUES ('https://monitor.example.org/report', 'monitor.example.org', 'fetched', 1,
+                '', '', now(), now())
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO articles_article (source_url, canonical_url, title, byline, publisher,
+                language, input_format, raw_content, body, content_hash, ingest_state,
+                ingest_error, extractor_version, created_at, updated_at)
+            SELECT 'https://news.example.com/' || a, '', 'Story ' || a, '', 'Example News',
+                   'en', 'text', '', 'Officials said ' || a || ' strikes hit targets.',
+                   md5(a::text) || md5('v' || a::text), 'extracted', '', '', now(), now()
+              FROM generate_series(1, %(count)s) a
+            """,
+            {"count": count},
+        )
+        cursor.execute(
+            """
+            INSERT INTO reviews_claim (article_id, text, start, "end", kind, claimant, quantities,
+                score, reasons, state, priority, boost, dismiss_reason, extractor_version,
+                created_at, updated_at)
+            SELECT id, body, 0, length(body), 'statistic', 'Officials',
+                   '[{"value": 1, "unit": "strikes"}]', 0.9, '[]', 'published', 90, 0, '', '',
+                   now(), now()
+              FROM articles_article
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO reviews_verdict (claim_id, state, rating, headline, rationale, author_id,
+                version, submitted_at, signed_off_by_id, signed_off_at, signoff_comment,
+                published_at, created_at, updated_at)
+            SELECT id, 'published', (ARRAY['false','mostly_false','mixed','mostly_true','true'])
+                   [1 + id %% 5], 'Headline ' || id, 'The **rationale** for claim ' || id,
+                   %(author)s, 2, now(), %(editor)s, now(), '',
+                   now() - (id || ' minutes')::interval, now(), now()
+              FROM reviews_claim
+            """,
+            {"author": author_id, "editor": editor_id},
+        )
+        cursor.execute(
+            """
+            INSERT INTO reviews_evidencelink (claim_id, url, source_id, stance, note, added_by_id,
+                created_at)
+            SELECT c.id, 'https://monitor.example.org/report', s.id, 'refutes', '', %(author)s,
+                   now()
+              FROM reviews_claim c CROSS JOIN sources_source s
+            """,
+            {"author": author_id},
+        )
+        cursor.execute("ANALYZE")
+
+
+def measure(url: str, token: str | None, clients: int, seconds: float):
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[str] = []
+    stop_at = time.monotonic() + seconds
+    barrier = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        if token:
+            session.headers["Authorization"] = f"Token {token}"
+        barrier.wait()
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            response = session.get(url, timeout=30)
+            latencies[index].append(time.perf_counter() - started)
+            if response.status_code != 200:
+                errors.append(f"{response.status_code}: {response.text[:120]}")
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} failed requests, e.g. {errors[0]}")
+    flat = [value for values in latencies for value in values]
+    return len(flat) / seconds, percentile(flat, 0.5), percentile(flat, 0.99)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--verdicts", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--web-workers", type=int, default=4)
+    args = parser.parse_args()
+
+    env = bench_env(CONN_MAX_AGE=600, API_THROTTLE_RATE="100000000/min")
+    prepare_database(env)
+    setup_django(env)
+    from django.db import connection
+
+    from accounts.roles import Role
+    from accounts.services import token_issue, user_upsert
+
+    author = user_upsert(username="bench-author", role=Role.FACT_CHECKER)[0]
+    editor = user_upsert(username="bench-editor", role=Role.EDITOR)[0]
+    user_upsert(username="bench-client", role=Role.API_CLIENT)
+    token = token_issue(username="bench-client")
+    dsn = env["DATABASE_URL"].replace("postgres://", "postgresql://")
+    connection.close()
+    started = time.monotonic()
+    generate_verdicts(dsn, args.verdicts, author.pk, editor.pk)
+    print(f"{args.verdicts:,} published verdicts generated in {time.monotonic() - started:.0f} s")
+
+    port = 8766
+    web_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings"}
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={args.web_workers}",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=PROJECT,
+        env=web_env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                requests.get(f"{base}/healthz", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        print(f"{args.clients} concurrent clients, {args.seconds:.0f} s each, pages of 50:")
+        api = measure(f"{base}/api/v1/verdicts/?page_size=50", token, args.clients, args.seconds)
+        bare = measure(f"{base}/bench/verdicts/", None, args.clients, args.seconds)
+        for label, (rate, p50, p99) in (("API", api), ("bare view", bare)):
+            figures = f"p50 {p50 * 1e3:6.1f} ms   p99 {p99 * 1e3:6.1f} ms"
+            print(f"  {label:<10} {rate:7.0f} req/s   {figures}")
+        print(
+            f"  API / bare view = {api[0] / bare[0]:.2f} (target: at least 0.5; p99 under 100 ms)"
+        )
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
