@@ -64,3 +64,37 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
+
+
+def start_gunicorn(env: dict, *, port: int, workers: int) -> subprocess.Popen:
+    """The service under gunicorn on 127.0.0.1 (threaded workers), once it answers."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "factcheck.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--threads=4",
+            "--worker-class=gthread",
+            "--log-level=warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()
+            return web
+        except urllib.error.HTTPError:
+            return web
+        except OSError:
+            time.sleep(0.2)
+    web.kill()
+    raise SystemExit("gunicorn did not answer within a minute")

@@ -7,15 +7,13 @@ returns the same rows as JSON (the ceiling). Prints requests per second, p50 and
 
 import argparse
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 import psycopg2
 import requests
-from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django
+from _setup import bench_env, percentile, prepare_database, setup_django, start_gunicorn
 
 
 def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> None:
@@ -139,30 +137,9 @@ def main() -> None:
 
     port = 8766
     web_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings"}
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={args.web_workers}",
-            "--threads=4",
-            "--worker-class=gthread",
-            "--log-level=warning",
-        ],
-        cwd=PROJECT,
-        env=web_env,
-        start_new_session=True,
-    )
+    web = start_gunicorn(web_env, port=port, workers=args.web_workers)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                requests.get(f"{base}/healthz", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
         print(f"{args.clients} concurrent clients, {args.seconds:.0f} s each, pages of 50:")
         api = measure(f"{base}/api/v1/verdicts/?page_size=50", token, args.clients, args.seconds)
         bare = measure(f"{base}/bench/verdicts/", None, args.clients, args.seconds)

@@ -9,15 +9,13 @@ second, p50 and p99 latency for both, and the API's share of the ceiling.
 
 import argparse
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 import psycopg2
 import requests
-from _setup import PROJECT, bench_env, percentile, prepare_database, setup_django
+from _setup import bench_env, percentile, prepare_database, setup_django, start_gunicorn
 
 SENTENCE = "Officials said {:07d} strikes hit targets."  # fixed length: offsets are arithmetic
 CLAIMS_PER_ARTICLE = 10
@@ -103,7 +101,7 @@ def api_taker(base_url: str, tokens: list[str]):
 
 
 def sql_taker(dsn: str, user_ids: list[int]):
-    from reviews.services import _TAKE_NEXT_SQL
+    from reviews.services import TAKE_NEXT_SQL
 
     def take(index: int):
         connection = psycopg2.connect(dsn)
@@ -111,7 +109,7 @@ def sql_taker(dsn: str, user_ids: list[int]):
         cursor = connection.cursor()
 
         def do_take():
-            cursor.execute(_TAKE_NEXT_SQL, {"reviewer": user_ids[index], "lease_seconds": 1800})
+            cursor.execute(TAKE_NEXT_SQL, {"reviewer": user_ids[index], "lease_seconds": 1800})
             if cursor.fetchone() is None:
                 raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
 
@@ -154,30 +152,9 @@ def main() -> None:
     connection.close()
 
     port = 8765
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={args.web_workers}",
-            "--threads=4",
-            "--worker-class=gthread",
-            "--log-level=warning",
-        ],
-        cwd=PROJECT,
-        env=env,
-        start_new_session=True,
-    )
+    web = start_gunicorn(env, port=port, workers=args.web_workers)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"{base_url}/healthz", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
         for size in args.sizes:
             started = time.monotonic()
             generate_queue(dsn, size)

@@ -165,7 +165,7 @@ def claims_record_extracted(
 
 # --- the queue ------------------------------------------------------------------------------
 
-_TAKE_NEXT_SQL = """
+TAKE_NEXT_SQL = """
 WITH queued AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
@@ -203,7 +203,7 @@ def _take_next_row(reviewer, lease: timedelta) -> tuple[int, str, int | None] | 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                _TAKE_NEXT_SQL,
+                TAKE_NEXT_SQL,
                 {"reviewer": reviewer.pk, "lease_seconds": lease.total_seconds()},
             )
             return cursor.fetchone()
