@@ -136,3 +136,16 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <token>`; tokens come from `manage.py issue_token`.",
+        }

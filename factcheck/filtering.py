@@ -25,6 +25,11 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError(
                 {name: "This parameter is empty: leave it out or give a value." for name in empty}
             )
+        if filterset_class is None or not set(request.query_params) & set(
+            filterset_class.base_filters
+        ):
+            # Nothing to filter on: building the filter form would only cost time.
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
 

@@ -152,7 +152,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-sources": {
         "task": "sources.tasks.sweep_sources",
         "schedule": env.float("FETCH_SWEEP_SECONDS", default=60.0),
+    },
+    "delete-expired-tokens": {
+        "task": "accounts.tasks.delete_expired_tokens",
+        "schedule": 3600.0,
     },
     "expire-claim-leases": {
         "task": "reviews.tasks.expire_claim_leases",

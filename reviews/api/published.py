@@ -20,12 +20,12 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from knox.auth import TokenAuthentication
 from rest_framework import serializers, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import TokenAuthentication
 from accounts.permissions import IsReader
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin

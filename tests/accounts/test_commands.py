@@ -95,3 +95,30 @@ def test_no_credentials_get_401_naming_the_header():
 
     assert response.status_code == 401
     assert "Authorization: Token" in response.json()["error"]["message"]
+
+
+def test_an_expired_token_is_refused_and_expired_tokens_are_swept(newsbot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import delete_expired_tokens
+
+    expired = run("issue_token", "newsbot").strip().splitlines()[-1]
+    live = run("issue_token", "newsbot").strip().splitlines()[-1]
+    AuthToken.objects.filter(token_key=expired[:15]).update(
+        expiry=timezone.now() - timedelta(minutes=1)
+    )
+    other_expired = run("issue_token", "newsbot").strip().splitlines()[-1]
+    AuthToken.objects.filter(token_key=other_expired[:15]).update(
+        expiry=timezone.now() - timedelta(minutes=1)
+    )
+
+    refused = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {expired}")
+    accepted = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {live}")
+    swept = delete_expired_tokens()
+
+    assert refused.status_code == 401
+    assert accepted.status_code == 200
+    assert swept == 1  # the other expired token; the presented one was deleted on use
+    assert AuthToken.objects.filter(user=newsbot).count() == 1
