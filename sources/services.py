@@ -6,7 +6,6 @@ and a periodic sweep re-enqueues work whose message was lost.
 """
 
 import logging
-import random
 import zlib
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -17,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from factcheck.backoff import retry_delay
 from factcheck.errors import InvalidInput
 
 from .fetcher import FetchResult, InvalidURLError, normalize_url, validate_fetchable_url
@@ -170,14 +170,12 @@ def source_release_for_later(*, source_id: int, retry_in: float) -> None:
 
 
 def _retry_delay(*, attempts: int, retry_after: float | None) -> float:
-    """Exponential backoff with full jitter, never sooner than the server's Retry-After."""
-    base = settings.FETCH_RETRY_BASE_SECONDS
-    cap = settings.FETCH_RETRY_MAX_SECONDS
-    backoff = min(cap, base * (2 ** max(attempts - 1, 0)))
-    delay = random.uniform(backoff / 2, backoff)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, cap))
-    return delay
+    return retry_delay(
+        attempts=attempts,
+        base=settings.FETCH_RETRY_BASE_SECONDS,
+        cap=settings.FETCH_RETRY_MAX_SECONDS,
+        retry_after=retry_after,
+    )
 
 
 def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapshot | None:

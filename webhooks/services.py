@@ -7,7 +7,6 @@ publication hook never ran.
 """
 
 import logging
-import random
 from datetime import timedelta
 
 from celery import current_app
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Now
 
+from factcheck import backoff
 from factcheck.errors import InvalidInput
 from reviews.models import Verdict, VerdictState
 from sources.fetcher import FetchPolicy, InvalidURLError, validate_fetchable_url
@@ -218,16 +218,12 @@ def _fail(delivery: Delivery, reason: str) -> None:
 
 
 def retry_delay(*, attempts: int, retry_after: float | None) -> float:
-    """Exponential backoff with jitter, never sooner than the receiver's Retry-After (capped)."""
-    base = settings.WEBHOOK_RETRY_BASE_SECONDS
-    cap = settings.WEBHOOK_RETRY_MAX_SECONDS
-    backoff = min(cap, base * (2 ** max(attempts - 1, 0)))
-    # Spread between half and all of the backoff, so receivers coming back after an outage
-    # are not hit by every retry at the same moment.
-    delay = random.uniform(backoff / 2, backoff)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, cap))
-    return delay
+    return backoff.retry_delay(
+        attempts=attempts,
+        base=settings.WEBHOOK_RETRY_BASE_SECONDS,
+        cap=settings.WEBHOOK_RETRY_MAX_SECONDS,
+        retry_after=retry_after,
+    )
 
 
 def delivery_record_attempt(*, delivery: Delivery, outcome: PostOutcome) -> Delivery | None:
