@@ -60,6 +60,8 @@ def main() -> None:
         FETCH_ALLOWED_PORTS=f"80,443,{port}",
         FETCH_HOST_CONCURRENCY=args.workers * args.threads,
         FETCH_HOST_DELAY_SECONDS=0,
+        # Workers keep their database connections, as deployed (see docker-compose.yml).
+        CONN_MAX_AGE=600,
     )
     prepare_database(env)
     setup_django(env)
