@@ -15,7 +15,7 @@ from django.utils import timezone
 from factcheck.errors import InvalidInput, InvalidTransition
 from reviews.models import ReviewEvent
 from reviews.services import claims_record_extracted
-from sources.services import source_for_url
+from sources.services import source_for_url, sources_for_urls
 
 from .extraction.claims import EXTRACTOR_VERSION, extract_claims
 from .extraction.documents import (
@@ -139,30 +139,31 @@ def _as_datetime(date):
 
 def _store_links(article: Article, document: Document) -> None:
     """Keep the links the article cites; each one's source is fetched by the workers."""
-    from sources.fetcher import InvalidURLError
+    from sources.fetcher import InvalidURLError, normalize_url, validate_fetchable_url
 
-    seen = set()
+    links, seen = [], set()
     for link in document.links:
-        key = (link.url, link.position)
-        if key in seen:
-            continue
-        seen.add(key)
         try:
-            source = source_for_url(url=link.url)
-        except InvalidInput:
-            logger.info(
-                "Cited link %r of article %s is not fetchable; skipped.", link.url, article.pk
-            )
-            continue
+            normalize_url(validate_fetchable_url(link.url))
         except InvalidURLError:
+            logger.info("Cited link %r of article %s is not fetchable.", link.url, article.pk)
             continue
-        ArticleLink.objects.create(
+        if (link.url, link.position) not in seen:
+            seen.add((link.url, link.position))
+            links.append(link)
+    if not links:
+        return
+    sources = sources_for_urls(urls=[link.url for link in links])
+    ArticleLink.objects.bulk_create(
+        ArticleLink(
             article=article,
             url=link.url[:2048],
             anchor_text=link.anchor_text,
             position=link.position,
-            source=source,
+            source=sources[link.url],
         )
+        for link in links
+    )
 
 
 def _extract(article: Article, *, actor=None) -> list:

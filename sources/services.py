@@ -47,30 +47,66 @@ def _enqueue_fetch(source_id: int, *, countdown: float | None = None) -> None:
     )
 
 
+def _enqueue_fetches(source_ids: list[int]) -> None:
+    """Wake workers for many sources after commit, publishing through one broker connection
+    (a connection per message costs more than the message)."""
+    from .tasks import fetch_source
+
+    def publish() -> None:
+        with fetch_source.app.producer_or_acquire() as producer:
+            for source_id in source_ids:
+                fetch_source.apply_async((source_id,), producer=producer)
+
+    if source_ids:
+        transaction.on_commit(publish, robust=True)
+
+
+def _normalised(url: str) -> str:
+    try:
+        return normalize_url(validate_fetchable_url(url))
+    except InvalidURLError as exc:
+        raise InvalidInput(str(exc), details={"url": str(exc)}) from exc
+
+
 def source_for_url(*, url: str) -> Source:
     """The source for `url` (normalised), created when new; a fetch is scheduled when the
     source has never been fetched or its last fetch is older than the freshness window.
 
     Raises InvalidInput with a message for a person when the URL cannot be fetched at all.
     """
-    try:
-        url = normalize_url(validate_fetchable_url(url))
-    except InvalidURLError as exc:
-        raise InvalidInput(str(exc), details={"url": str(exc)}) from exc
+    return sources_for_urls(urls=[url])[url]
 
+
+def sources_for_urls(*, urls: list[str]) -> dict[str, Source]:
+    """`source_for_url` for many URLs in a constant number of queries (an article may cite
+    hundreds of links). Returns each given URL's source; every URL must be fetchable."""
+    normalised = {url: _normalised(url) for url in urls}
+    wanted = set(normalised.values())
     with transaction.atomic():
-        source, created = Source.objects.get_or_create(
-            url=url,
-            defaults={
-                "host": (urlsplit(url).hostname or "")[:255],
-                "next_attempt_at": timezone.now(),
-            },
-        )
-        if created:
-            _enqueue_fetch(source.pk)
-        elif _is_stale(source):
-            source_request_refetch(source=source)
-    return source
+        existing = {source.url: source for source in Source.objects.filter(url__in=wanted)}
+        missing = wanted - set(existing)
+        if missing:
+            now = timezone.now()
+            # A concurrent request may create the same URL: its row wins, ours is skipped.
+            Source.objects.bulk_create(
+                [
+                    Source(url=url, host=(urlsplit(url).hostname or "")[:255], next_attempt_at=now)
+                    for url in sorted(missing)
+                ],
+                ignore_conflicts=True,
+            )
+            created = {
+                source.url: source
+                for source in Source.objects.filter(url__in=missing, attempts=0, state="pending")
+            }
+            _enqueue_fetches([source.pk for source in created.values()])
+            existing |= created
+            for url in missing - set(created):
+                existing[url] = Source.objects.get(url=url)
+        for url in wanted - missing:
+            if _is_stale(existing[url]):
+                source_request_refetch(source=existing[url])
+    return {url: existing[normalised[url]] for url in urls}
 
 
 def _is_stale(source: Source) -> bool:
