@@ -47,29 +47,6 @@ ERROR_RESPONSES = {
     ),
 }
 
-WRITE_ERROR_RESPONSES = {
-    **ERROR_RESPONSES,
-    409: _error(
-        "The move is not possible in the current state.",
-        "invalid_transition",
-        "Cannot dismiss a claim: the claim is published.",
-    ),
-}
-
-VERDICT_WRITE_ERROR_RESPONSES = {
-    **WRITE_ERROR_RESPONSES,
-    412: _error(
-        "The verdict changed since it was read (If-Match is stale).",
-        "stale_version",
-        "The verdict changed since you loaded it.",
-    ),
-    428: _error(
-        "If-Match is missing.",
-        "precondition_required",
-        "Send the verdict's ETag in an If-Match header.",
-    ),
-}
-
 
 class QueryKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "reviews.api.published.QueryKeyAuthentication"

@@ -265,66 +265,56 @@ def claim_take_next(*, reviewer) -> Claim | None:
     return claim
 
 
-def claim_renew(*, claim: Claim, by) -> Claim:
+def _apply_move(
+    move_name: str, *, claim: Claim, by, holder_only: bool = False, comment: str = "", **changes
+) -> Claim:
+    """Lock the claim, check the move (and the caller's lease when `holder_only`), write
+    `changes`, record the event, and return the claim as stored."""
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
-        _check_move("renew", claim, by)
-        _check_holds_lease(claim, by)
-        Claim.objects.filter(pk=claim.pk).update(
-            lease_expires_at=Now() + _lease_duration(), updated_at=Now()
+        move = _check_move(move_name, claim, by)
+        if holder_only:
+            _check_holds_lease(claim, by)
+        Claim.objects.filter(pk=claim.pk).update(state=move.target, updated_at=Now(), **changes)
+        _record(
+            claim=claim,
+            actor=by,
+            action=move_name,
+            from_state=claim.state,
+            to_state=move.target,
+            comment=comment,
         )
-        _record(claim=claim, actor=by, action="renew", from_state=claim.state, to_state=claim.state)
         claim.refresh_from_db()
     return claim
+
+
+def claim_renew(*, claim: Claim, by) -> Claim:
+    return _apply_move(
+        "renew", claim=claim, by=by, holder_only=True, lease_expires_at=Now() + _lease_duration()
+    )
 
 
 def claim_release(*, claim: Claim, by) -> Claim:
-    with transaction.atomic():
-        claim = _lock_claim(claim.pk)
-        move = _check_move("release", claim, by)
-        _check_holds_lease(claim, by)
-        Claim.objects.filter(pk=claim.pk).update(
-            state=move.target, assignee=None, lease_expires_at=None, updated_at=Now()
-        )
-        _record(
-            claim=claim, actor=by, action="release", from_state=claim.state, to_state=move.target
-        )
-        claim.refresh_from_db()
-    return claim
+    return _apply_move(
+        "release", claim=claim, by=by, holder_only=True, assignee=None, lease_expires_at=None
+    )
 
 
 def claim_queue(*, claim: Claim, by) -> Claim:
-    with transaction.atomic():
-        claim = _lock_claim(claim.pk)
-        move = _check_move("queue", claim, by)
-        Claim.objects.filter(pk=claim.pk).update(
-            state=move.target, dismiss_reason="", updated_at=Now()
-        )
-        _record(claim=claim, actor=by, action="queue", from_state=claim.state, to_state=move.target)
-        claim.refresh_from_db()
-    return claim
+    return _apply_move("queue", claim=claim, by=by, dismiss_reason="")
 
 
 def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
     if reason not in DismissReason.values:
         choices = ", ".join(DismissReason.values)
         raise InvalidInput(f"Give a reason for dismissing: one of {choices}.")
-    with transaction.atomic():
-        claim = _lock_claim(claim.pk)
-        move = _check_move("dismiss", claim, by)
-        Claim.objects.filter(pk=claim.pk).update(
-            state=move.target, dismiss_reason=reason, updated_at=Now()
-        )
-        _record(
-            claim=claim,
-            actor=by,
-            action="dismiss",
-            from_state=claim.state,
-            to_state=move.target,
-            comment=comment or DismissReason(reason).label,
-        )
-        claim.refresh_from_db()
-    return claim
+    return _apply_move(
+        "dismiss",
+        claim=claim,
+        by=by,
+        comment=comment or DismissReason(reason).label,
+        dismiss_reason=reason,
+    )
 
 
 def claim_boost(*, claim: Claim, by, boost: int) -> Claim:

@@ -84,7 +84,6 @@ def test_every_operation_documents_its_errors(client):
         for method, operation in operations.items():
             for code in ("400", "401", "403", "404", "429"):
                 assert code in operation["responses"], f"{method} {path} lacks {code}"
-            assert operation.get("description") or operation.get("summary") or path, path
 
 
 def test_interactive_docs_are_served_without_a_cdn(client):
