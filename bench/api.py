@@ -2,18 +2,23 @@
 from gunicorn on 127.0.0.1 with 10,000 published verdicts, next to a bare Django view that
 returns the same rows as JSON (the ceiling). Prints requests per second, p50 and p99.
 
+The clients are `wrk` keep-alive connections (2 wrk threads): a C event loop, so the load
+generator takes little of the CPU the server runs on (see `_wrk.py`). Any response other
+than a 2xx, or any socket error, fails the run.
+
     .venv/bin/python bench/api.py [--verdicts 10000] [--clients 32] [--seconds 10]
 """
 
 import argparse
 import signal
-import threading
 import time
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 import psycopg2
-import requests
-from _setup import bench_env, percentile, prepare_database, setup_django, start_gunicorn
+from _setup import bench_env, prepare_database, setup_django, start_gunicorn
+from _wrk import ensure_wrk, run_wrk
+
+WRK_THREADS = 2  # wrk's threads: a server on 2 cores needs no more to keep it loaded
 
 
 def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> None:
@@ -81,32 +86,11 @@ def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> N
 
 
 def measure(url: str, token: str | None, clients: int, seconds: float):
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors: list[str] = []
-    stop_at = time.monotonic() + seconds
-    barrier = threading.Barrier(clients)
-
-    def client(index: int) -> None:
-        session = requests.Session()
-        if token:
-            session.headers["Authorization"] = f"Token {token}"
-        barrier.wait()
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            response = session.get(url, timeout=30)
-            latencies[index].append(time.perf_counter() - started)
-            if response.status_code != 200:
-                errors.append(f"{response.status_code}: {response.text[:120]}")
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise SystemExit(f"{len(errors)} failed requests, e.g. {errors[0]}")
-    flat = [value for values in latencies for value in values]
-    return len(flat) / seconds, percentile(flat, 0.5), percentile(flat, 0.99)
+    headers = {"Authorization": f"Token {token}"} if token else None
+    threads = min(WRK_THREADS, clients)  # wrk wants at least one connection per thread
+    result = run_wrk(url, connections=clients, seconds=seconds, threads=threads, headers=headers)
+    result.check(url)
+    return result.rate, result.p50, result.p99
 
 
 def main() -> None:
@@ -114,10 +98,11 @@ def main() -> None:
     parser.add_argument("--verdicts", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=3)
     args = parser.parse_args()
+    ensure_wrk()  # before generating any data
 
-    env = bench_env(CONN_MAX_AGE=600, API_THROTTLE_RATE="100000000/min")
+    env = bench_env("factcheck_bench_api", CONN_MAX_AGE=600, API_THROTTLE_RATE="100000000/min")
     prepare_database(env)
     setup_django(env)
     from django.db import connection
@@ -141,6 +126,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         print(f"{args.clients} concurrent clients, {args.seconds:.0f} s each, pages of 50:")
+        threads = min(WRK_THREADS, args.clients)
+        print(f"  load generator: wrk, {args.clients} connections, {threads} threads")
         api = measure(f"{base}/api/v1/verdicts/?page_size=50", token, args.clients, args.seconds)
         bare = measure(f"{base}/bench/verdicts/", None, args.clients, args.seconds)
         for label, (rate, p50, p99) in (("API", api), ("bare view", bare)):

@@ -56,6 +56,7 @@ def main() -> None:
     server = start_server(args.delay)
     port = server.server_address[1]
     env = bench_env(
+        "factcheck_bench_fetch",
         FETCH_ALLOWED_NETWORKS="127.0.0.0/8",
         FETCH_ALLOWED_PORTS=f"80,443,{port}",
         FETCH_HOST_CONCURRENCY=args.workers * args.threads,
