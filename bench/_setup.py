@@ -71,8 +71,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def start_gunicorn(env: dict, *, port: int, workers: int) -> subprocess.Popen:
     """The service under gunicorn on 127.0.0.1, once it answers: sync workers, as deployed
-    (Dockerfile, docker-compose.yml). On two cores three of them served more requests than
-    four, or than four threaded workers, and with a shorter tail (measured with wrk)."""
+    (Dockerfile, docker-compose.yml). With the database on the same two cores, one worker
+    per core served the most requests with the shortest tail; three, four, or four threaded
+    workers each did worse (measured with wrk)."""
     import time
     import urllib.error
     import urllib.request

@@ -10,6 +10,7 @@ than a 2xx, or any socket error, fails the run.
 """
 
 import argparse
+import os
 import signal
 import time
 
@@ -98,7 +99,9 @@ def main() -> None:
     parser.add_argument("--verdicts", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument(
+        "--web-workers", type=int, default=os.cpu_count(), help="default: one per core"
+    )
     args = parser.parse_args()
     ensure_wrk()  # before generating any data
 

@@ -13,6 +13,7 @@ run. The bare SQL side is one Python thread per reviewer on its own psycopg2 con
 """
 
 import argparse
+import os
 import signal
 import threading
 import time
@@ -137,7 +138,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--reviewers", type=int, default=16)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument(
+        "--web-workers", type=int, default=os.cpu_count(), help="default: one per core"
+    )
     args = parser.parse_args()
     ensure_wrk()  # before generating any data
 

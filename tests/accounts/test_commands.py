@@ -90,6 +90,27 @@ def test_a_wrong_token_gets_401_with_an_actionable_message():
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
+def test_a_token_that_is_not_utf8_gets_401_not_a_server_error():
+    response = APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION="Token caf\u00e9-\u00ff-token")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_token_request_reads_token_user_and_roles_in_two_queries(
+    newsbot, django_assert_num_queries
+):
+    token = run("issue_token", "newsbot").strip().splitlines()[-1]
+    client = APIClient()
+
+    with django_assert_num_queries(2):
+        response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "newsbot"
+    assert response.json()["roles"] == ["api_client"]
+
+
 def test_no_credentials_get_401_naming_the_header():
     response = APIClient().get("/api/v1/me/")
 
