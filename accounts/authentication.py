@@ -57,19 +57,19 @@ def _tokens_with_users(token_key: str) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, [token_key])
         rows = cursor.fetchall()
+    columns = _column_converters()
+    token_names = [f.attname for f in token_fields]
+    user_names = [f.attname for f in user_fields]
     Token, User = get_token_model(), get_user_model()
-    split = len(token_fields)
     tokens = []
     for row in rows:
         values = []
-        for value, (column, converters) in zip(row, _column_converters(), strict=True):
+        for value, (column, converters) in zip(row, columns, strict=True):
             for convert in converters:
                 value = convert(value, column, connection)
             values.append(value)
-        token = Token.from_db(connection.alias, [f.attname for f in token_fields], values[:split])
-        token.user = User.from_db(
-            connection.alias, [f.attname for f in user_fields], values[split:]
-        )
+        token = Token.from_db(connection.alias, token_names, values[: len(token_names)])
+        token.user = User.from_db(connection.alias, user_names, values[len(token_names) :])
         tokens.append(token)
     return tokens
 

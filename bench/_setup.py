@@ -12,21 +12,25 @@ sys.path[:] = [entry for entry in sys.path if entry not in ("", _BENCH_DIR)] + [
 
 import os  # noqa: E402
 import subprocess  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
 
 import psycopg2  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[1]
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/factcheck_bench"
+# The server the benchmarks use; each benchmark puts its own database name in the path.
+DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/14"
 
 
-def bench_env(database: str = "factcheck_bench", **overrides) -> dict:
+def bench_env(database: str, **overrides) -> dict:
     """The environment of the service under benchmark. Each benchmark names its own
     database, so that one's generated data survives another's run."""
     env = dict(os.environ)
-    default_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    env.setdefault("DATABASE_URL", default_url.rsplit("/", 1)[0] + "/" + database)
-    env.setdefault("CELERY_BROKER_URL", os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER_URL))
+    server = urlsplit(os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER_URL))
+    # Never the service's own database or broker: the benchmarks truncate the tables they
+    # fill, and the fetch benchmark empties its Redis database.
+    env["DATABASE_URL"] = server._replace(path=f"/{database}").geturl()
+    env["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER_URL)
     env.setdefault("DEBUG", "false")
     env.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     env.setdefault("SECURE_SSL_REDIRECT", "false")

@@ -67,7 +67,7 @@ def run_wrk(
     expect: int | None = None,
 ) -> WrkResult:
     """Load `url` for `seconds` (whole seconds: wrk takes no fractions) on `connections`
-    keep-alive connections spread over `threads` wrk threads.
+    connections (kept alive where the server allows it) spread over `threads` wrk threads.
 
     `tokens`, when given, are API tokens sent as `Authorization: Token <token>`, one per wrk
     thread: wrk's scripts cannot tell a thread's connections apart, so a token per connection

@@ -2,7 +2,7 @@
 from gunicorn on 127.0.0.1 with 10,000 published verdicts, next to a bare Django view that
 returns the same rows as JSON (the ceiling). Prints requests per second, p50 and p99.
 
-The clients are `wrk` keep-alive connections (2 wrk threads): a C event loop, so the load
+The clients are `wrk` connections (2 wrk threads): a C event loop, so the load
 generator takes little of the CPU the server runs on (see `_wrk.py`). Any response other
 than a 2xx, or any socket error, fails the run.
 

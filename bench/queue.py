@@ -4,7 +4,7 @@
 For each queue size (100,000 and 1,000,000 generated claims by default) it prints takes per
 second, p50 and p99 latency for both, and the API's share of the ceiling.
 
-The reviewers on the API side are `wrk` keep-alive connections, one wrk thread each, so that
+The reviewers on the API side are `wrk` connections, one wrk thread each, so that
 each connection sends its own reviewer's token (see `_wrk.py`): a C event loop, so the load
 generator takes little of the CPU the server runs on. Any answer other than 200 fails the
 run. The bare SQL side is one Python thread per reviewer on its own psycopg2 connection.
