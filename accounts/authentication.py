@@ -14,12 +14,17 @@ from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from accounts.roles import remember_role_names, role_names_column
+from factcheck.prepared import FixedStatement
+from factcheck.rows import ModelColumns
+
 
 class TokenAuthentication(auth.TokenAuthentication):
     """Knox's, with two changes for a service that answers every API request through it:
 
-    - The token and its user are read with one fixed statement. Knox builds the same query
-      with the ORM on every request, and building it cost twice what running it did.
+    - The token, its user and the user's roles are read with one fixed statement. Knox
+      builds the token query with the ORM on every request, and building it cost twice
+      what running it did; the roles would have been a second round trip.
     - A request no longer scans every other token of the same user for expiry: the
       presented token is still refused and deleted once expired, and a periodic task
       deletes the other expired ones.
@@ -52,53 +57,35 @@ class TokenAuthentication(auth.TokenAuthentication):
 
 
 def _tokens_with_users(token_key: str) -> list:
-    """The tokens stored under `token_key`, each with its user loaded, as model instances."""
-    sql, token_fields, user_fields = _token_statement()
+    """The tokens stored under `token_key`, each with its user and the user's roles loaded."""
+    statement, token_columns, user_columns = _token_statement()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token_key])
+        statement.execute(cursor, {"token_key": token_key})
         rows = cursor.fetchall()
-    columns = _column_converters()
-    token_names = [f.attname for f in token_fields]
-    user_names = [f.attname for f in user_fields]
-    Token, User = get_token_model(), get_user_model()
     tokens = []
+    user_end = len(token_columns) + len(user_columns)
     for row in rows:
-        values = []
-        for value, (column, converters) in zip(row, columns, strict=True):
-            for convert in converters:
-                value = convert(value, column, connection)
-            values.append(value)
-        token = Token.from_db(connection.alias, token_names, values[: len(token_names)])
-        token.user = User.from_db(connection.alias, user_names, values[len(token_names) :])
+        token = token_columns.instance(row[: len(token_columns)])
+        token.user = user_columns.instance(row[len(token_columns) : user_end])
+        remember_role_names(token.user, row[user_end])
         tokens.append(token)
     return tokens
 
 
 @cache
-def _token_statement() -> tuple[str, list, list]:
+def _token_statement() -> tuple[FixedStatement, ModelColumns, ModelColumns]:
     Token, User = get_token_model(), get_user_model()
-    token_fields, user_fields = Token._meta.concrete_fields, User._meta.concrete_fields
+    token_columns, user_columns = ModelColumns(Token), ModelColumns(User)
     quote = connection.ops.quote_name
-    columns = [f"t.{quote(f.column)}" for f in token_fields]
-    columns += [f"u.{quote(f.column)}" for f in user_fields]
     sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} t "
+        f"SELECT {token_columns.select_list('t')}, {user_columns.select_list('u')}, "
+        f"{role_names_column('u.' + quote(User._meta.pk.column))} "
+        f"FROM {quote(Token._meta.db_table)} t "
         f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.user_id "
-        "WHERE t.token_key = %s"
+        "WHERE t.token_key = %(token_key)s"
     )
-    return sql, token_fields, user_fields
-
-
-@cache
-def _column_converters() -> list[tuple]:
-    """Per selected column, the conversions the ORM would apply to it: the database
-    backend's (SQLite keeps datetimes as text), then the field's own."""
-    _, token_fields, user_fields = _token_statement()
-    Token, User = get_token_model(), get_user_model()
-    converters = []
-    for model, fields in ((Token, token_fields), (User, user_fields)):
-        for field in fields:
-            column = field.get_col(model._meta.db_table)
-            backend = connection.ops.get_db_converters(column)
-            converters.append((column, backend + column.get_db_converters(connection)))
-    return converters
+    return (
+        FixedStatement("token_with_user", sql, {"token_key": "text"}),
+        token_columns,
+        user_columns,
+    )

@@ -1,6 +1,10 @@
 """The roles people and API clients hold, kept as Django groups."""
 
+import json
 from enum import StrEnum
+
+from django.contrib.auth.models import Group
+from django.db import connection
 
 
 class Role(StrEnum):
@@ -22,26 +26,43 @@ def user_has_role(user, role: Role) -> bool:
         return False
     if user.is_superuser:
         return True
-    # Group names are cached on the user object so permission checks in a request cost one query.
+    # Group names are cached on the user object so permission checks in a request cost one
+    # query, or none when the token authentication read them with the user.
     cached = getattr(user, "_role_names", None)
     if cached is None:
         cached = user._role_names = _group_names(user.pk)
     return role.value in cached
 
 
-def _group_names(user_id: int) -> set[str]:
-    # Asked on every API request: a fixed statement costs a fraction of the ORM's query
-    # building (about 0.15 ms against 0.65 ms a request, measured).
-    from django.contrib.auth.models import Group
-    from django.db import connection
+def remember_role_names(user, names) -> None:
+    """Keep the names read by `role_names_column` on `user` for the rest of the request."""
+    if isinstance(names, str):  # SQLite answers with JSON text
+        names = json.loads(names)
+    user._role_names = set(names)
 
+
+def role_names_column(user_id_column: str) -> str:
+    """A column expression for a fixed statement: the names of the groups of the user whose
+    id is in `user_id_column`, for `remember_role_names`."""
+    names = _group_names_sql(user_id_column)
+    if connection.vendor == "postgresql":
+        return f"ARRAY({names})"
+    return f"(SELECT json_group_array(name) FROM ({names}))"
+
+
+def _group_names_sql(user_id: str) -> str:
     memberships = Group.user_set.through._meta.db_table
+    return (
+        f"SELECT g.name FROM {Group._meta.db_table} g "
+        f"JOIN {memberships} m ON m.group_id = g.id WHERE m.user_id = {user_id}"
+    )
+
+
+def _group_names(user_id: int) -> set[str]:
+    # Asked on every signed-in page: a fixed statement costs a fraction of the ORM's query
+    # building (about 0.15 ms against 0.65 ms a request, measured).
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT g.name FROM {Group._meta.db_table} g "
-            f"JOIN {memberships} m ON m.group_id = g.id WHERE m.user_id = %s",
-            [user_id],
-        )
+        cursor.execute(_group_names_sql("%s"), [user_id])
         return {name for (name,) in cursor.fetchall()}
 
 

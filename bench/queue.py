@@ -111,15 +111,23 @@ def api_takes(base_url: str, tokens: list[str], seconds: float) -> tuple[float, 
 
 
 def sql_taker(dsn: str, user_ids: list[int]):
-    from reviews.services import TAKE_NEXT_SQL
+    """The bare dequeue statement on its own connection per reviewer, prepared once per
+    connection as the service prepares its own: the ceiling is the database's best."""
+    from factcheck.prepared import FixedStatement
+    from reviews.services import DEQUEUE_SQL
+
+    dequeue = FixedStatement(
+        "bench_dequeue", DEQUEUE_SQL, {"reviewer": "bigint", "lease_seconds": "double precision"}
+    )
 
     def take(index: int):
         connection = psycopg2.connect(dsn)
         connection.autocommit = True
         cursor = connection.cursor()
+        cursor.execute(dequeue.prepare_sql)
 
         def do_take():
-            cursor.execute(TAKE_NEXT_SQL, {"reviewer": user_ids[index], "lease_seconds": 1800})
+            cursor.execute(dequeue.execute_sql, [user_ids[index], 1800])
             if cursor.fetchone() is None:
                 raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
 

@@ -14,28 +14,31 @@ def claims_visible_to(user) -> QuerySet[Claim]:
     return Claim.objects.select_related("article", "assignee")
 
 
-def claim_detail_queryset(user) -> QuerySet[Claim]:
-    return claims_visible_to(user).prefetch_related(
-        Prefetch(
-            "evidence",
-            queryset=EvidenceLink.objects.select_related("source", "added_by").order_by(
-                "created_at", "id"
-            ),
+def _evidence_with_sources() -> Prefetch:
+    # A new one each time: prefetching leaves hints on the queryset it is given.
+    return Prefetch(
+        "evidence",
+        queryset=EvidenceLink.objects.select_related("source", "added_by").order_by(
+            "created_at", "id"
         ),
     )
+
+
+def claim_detail_queryset(user) -> QuerySet[Claim]:
+    return claims_visible_to(user).prefetch_related(_evidence_with_sources())
 
 
 def claim_with_evidence(claim: Claim) -> Claim:
-    """Load the claim's evidence (with sources) onto an instance already in hand."""
-    prefetch_related_objects(
-        [claim],
-        Prefetch(
-            "evidence",
-            queryset=EvidenceLink.objects.select_related("source", "added_by").order_by(
-                "created_at", "id"
-            ),
-        ),
-    )
+    """Load the claim's evidence (with sources) onto an instance already in hand; no query
+    when the instance knows it has none (an `evidence_count` of 0, as taking a claim sets)."""
+    if getattr(claim, "evidence_count", None) == 0:
+        # What prefetching leaves behind when it finds nothing: an evaluated, empty
+        # queryset, so reading `claim.evidence.all()` neither queries nor compiles SQL.
+        evidence = EvidenceLink.objects.none()
+        evidence._result_cache, evidence._prefetch_done = [], True
+        claim._prefetched_objects_cache = {"evidence": evidence}
+        return claim
+    prefetch_related_objects([claim], _evidence_with_sources())
     return claim
 
 

@@ -7,6 +7,7 @@ evidence) are scheduled after commit by the services they belong to.
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -15,6 +16,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.roles import Role, user_has_role
+from articles.models import Article
 from factcheck.errors import (
     Conflict,
     InvalidInput,
@@ -23,6 +25,8 @@ from factcheck.errors import (
     NotPermitted,
     StaleVersion,
 )
+from factcheck.prepared import FixedStatement
+from factcheck.rows import ModelColumns
 from webhooks.services import on_verdict_published
 
 from .models import (
@@ -165,7 +169,10 @@ def claims_record_extracted(
 
 # --- the queue ------------------------------------------------------------------------------
 
-TAKE_NEXT_SQL = """
+# The dequeue itself: the top queued claim, or a claim whose lease ran out, locked with
+# SKIP LOCKED so that concurrent callers never get the same one, and assigned to the
+# reviewer on the database clock. `bench/queue.py` runs it bare as the ceiling.
+_DEQUEUE_PICK = """
 WITH queued AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
@@ -187,7 +194,8 @@ WITH queued AS (
       FROM candidate
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
-)
+)"""
+_DEQUEUE_ASSIGN = """
 UPDATE reviews_claim AS c
    SET state = 'assigned',
        assignee_id = %(reviewer)s,
@@ -195,66 +203,105 @@ UPDATE reviews_claim AS c
        updated_at = now()
   FROM pick
  WHERE c.id = pick.id
-RETURNING c.id, pick.old_state, pick.old_assignee_id
+RETURNING {returning}"""
+
+DEQUEUE_SQL = _DEQUEUE_PICK + _DEQUEUE_ASSIGN.format(
+    returning="c.id, pick.old_state, pick.old_assignee_id"
+)
+
+# Taking a claim is one statement and one round trip: the dequeue; when the claim's lease
+# had run out, its draft passing to the new holder and an `expire` event; the `take`
+# event; and the claim as stored, with its article's title and how much evidence it has.
+# The events are inserted in the order they happened, so their ids tell it.
+_TAKE_NEXT_SQL = (
+    _DEQUEUE_PICK
+    + ", taken AS ("
+    + _DEQUEUE_ASSIGN.format(returning="c.*, pick.old_state, pick.old_assignee_id")
+    + """
+), handover AS (
+    UPDATE reviews_verdict AS v
+       SET author_id = %(reviewer)s, version = v.version + 1, updated_at = now()
+      FROM taken
+     WHERE taken.old_state = 'assigned'
+       AND v.claim_id = taken.id AND v.state = 'draft' AND v.author_id <> %(reviewer)s
+), recorded AS (
+    INSERT INTO reviews_reviewevent
+           (claim_id, article_id, actor_id, action, from_state, to_state, comment)
+    SELECT taken.id, taken.article_id, event.actor_id, event.action,
+           event.from_state, event.to_state, event.comment
+      FROM taken CROSS JOIN LATERAL (VALUES
+           (1, NULL::integer, 'expire', 'assigned', 'queued',
+            'Lease of user ' || taken.old_assignee_id || ' expired.'),
+           (2, %(reviewer)s, 'take', 'queued', 'assigned', '')
+           ) AS event (seq, actor_id, action, from_state, to_state, comment)
+     WHERE event.action = 'take' OR taken.old_state = 'assigned'
+     ORDER BY event.seq
+)
+SELECT {claim_columns}, article.title,
+       (SELECT count(*) FROM reviews_evidencelink e WHERE e.claim_id = taken.id)
+  FROM taken JOIN articles_article article ON article.id = taken.article_id
 """
+)
 
 
-def _take_next_row(reviewer, lease: timedelta) -> tuple[int, str, int | None] | None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                TAKE_NEXT_SQL,
-                {"reviewer": reviewer.pk, "lease_seconds": lease.total_seconds()},
-            )
-            return cursor.fetchone()
-    # Embedded SQLite serialises writers, so a plain read-then-update is safe there.
-    claim = (
-        Claim.objects.filter(
-            Q(state=ClaimState.QUEUED)
-            | Q(state=ClaimState.ASSIGNED, lease_expires_at__lt=timezone.now())
-        )
-        .order_by("-priority", "created_at", "id")
-        .first()
+@cache
+def _take_next_statement() -> tuple[FixedStatement, ModelColumns]:
+    claim_columns = ModelColumns(Claim)
+    statement = FixedStatement(
+        "take_next_claim",
+        _TAKE_NEXT_SQL.format(claim_columns=claim_columns.select_list("taken")),
+        {"reviewer": "bigint", "lease_seconds": "double precision"},
     )
-    if claim is None:
+    return statement, claim_columns
+
+
+def _take_next_postgresql(reviewer, lease: timedelta) -> Claim | None:
+    statement, claim_columns = _take_next_statement()
+    with connection.cursor() as cursor:
+        statement.execute(cursor, {"reviewer": reviewer.pk, "lease_seconds": lease.total_seconds()})
+        row = cursor.fetchone()
+    if row is None:
         return None
-    old = (claim.pk, claim.state, claim.assignee_id)
-    Claim.objects.filter(pk=claim.pk).update(
-        state=ClaimState.ASSIGNED,
-        assignee=reviewer,
-        lease_expires_at=timezone.now() + lease,
-        updated_at=timezone.now(),
+    claim = claim_columns.instance(row[: len(claim_columns)])
+    article_title, claim.evidence_count = row[len(claim_columns) :]
+    claim.article = Article.from_db(
+        connection.alias, ["id", "title"], [claim.article_id, article_title]
     )
-    return old
+    claim.assignee = reviewer
+    return claim
 
 
-def claim_take_next(*, reviewer) -> Claim | None:
-    """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty.
-
-    Claims whose lease ran out count as queued. Concurrent callers never get the same
-    claim: candidates are locked with FOR UPDATE SKIP LOCKED.
-    """
-    move = CLAIM_MOVES["take"]
-    _check_role(move, reviewer)
+def _take_next_embedded(reviewer, lease: timedelta) -> Claim | None:
+    # Embedded SQLite serialises writers, so a plain read-then-update is safe there.
     with transaction.atomic():
-        row = _take_next_row(reviewer, _lease_duration())
-        if row is None:
+        claim = (
+            Claim.objects.filter(
+                Q(state=ClaimState.QUEUED)
+                | Q(state=ClaimState.ASSIGNED, lease_expires_at__lt=timezone.now())
+            )
+            .order_by("-priority", "created_at", "id")
+            .first()
+        )
+        if claim is None:
             return None
-        claim_id, old_state, old_assignee_id = row
-        claim = Claim.objects.select_related("article", "assignee").get(pk=claim_id)
-        if old_state == ClaimState.ASSIGNED:
-            # The former holder's lease ran out: their draft passes to the new holder.
+        if claim.state == ClaimState.ASSIGNED:
             _record(
                 claim=claim,
                 actor=None,
                 action="expire",
                 from_state=ClaimState.ASSIGNED,
                 to_state=ClaimState.QUEUED,
-                comment=f"Lease of user {old_assignee_id} expired.",
+                comment=f"Lease of user {claim.assignee_id} expired.",
             )
             Verdict.objects.filter(claim=claim, state=VerdictState.DRAFT).exclude(
                 author=reviewer
             ).update(author=reviewer, version=F("version") + 1, updated_at=Now())
+        Claim.objects.filter(pk=claim.pk).update(
+            state=ClaimState.ASSIGNED,
+            assignee=reviewer,
+            lease_expires_at=timezone.now() + lease,
+            updated_at=timezone.now(),
+        )
         _record(
             claim=claim,
             actor=reviewer,
@@ -262,7 +309,19 @@ def claim_take_next(*, reviewer) -> Claim | None:
             from_state=ClaimState.QUEUED,
             to_state=ClaimState.ASSIGNED,
         )
-    return claim
+    return Claim.objects.select_related("article", "assignee").get(pk=claim.pk)
+
+
+def claim_take_next(*, reviewer) -> Claim | None:
+    """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty.
+
+    Claims whose lease ran out count as queued: the former holder's draft passes to the
+    new holder. Concurrent callers never get the same claim.
+    """
+    _check_role(CLAIM_MOVES["take"], reviewer)
+    if connection.vendor == "postgresql":
+        return _take_next_postgresql(reviewer, _lease_duration())
+    return _take_next_embedded(reviewer, _lease_duration())
 
 
 def _apply_move(

@@ -97,13 +97,13 @@ def test_a_token_that_is_not_utf8_gets_401_not_a_server_error():
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
-def test_a_token_request_reads_token_user_and_roles_in_two_queries(
+def test_a_token_request_reads_token_user_and_roles_in_one_query(
     newsbot, django_assert_num_queries
 ):
     token = run("issue_token", "newsbot").strip().splitlines()[-1]
     client = APIClient()
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200

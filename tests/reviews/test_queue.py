@@ -71,6 +71,67 @@ def test_an_expired_lease_makes_the_claim_available_again(api_as, alice, bob):
     assert actions == ["take", "expire", "take"]
 
 
+def test_a_lapsed_holders_draft_passes_to_the_next_taker(api_as, alice, bob):
+    (claim,) = queued_claims(1)
+    api_as(alice).post("/api/v1/queue/next/")
+    draft = api_as(alice).post(f"/api/v1/claims/{claim.id}/verdict/", {"headline": "Alice's"})
+    expire_lease(claim.id)
+
+    taken = api_as(bob).post("/api/v1/queue/next/")
+
+    assert taken.json()["id"] == claim.id
+    verdict = api_as(bob).get(f"/api/v1/claims/{claim.id}/verdict/")
+    assert verdict.json()["author"] == "bob"
+    assert verdict.json()["headline"] == "Alice's"
+    # The hand-over is a change: Alice's last-seen version no longer writes.
+    assert verdict["ETag"] != draft["ETag"]
+    stale = api_as(bob).patch(
+        f"/api/v1/claims/{claim.id}/verdict/", {"headline": "Bob's"}, HTTP_IF_MATCH=draft["ETag"]
+    )
+    assert stale.status_code == 412
+    fixed = api_as(bob).patch(
+        f"/api/v1/claims/{claim.id}/verdict/", {"headline": "Bob's"}, HTTP_IF_MATCH=verdict["ETag"]
+    )
+    assert fixed.status_code == 200
+    events = list(
+        ReviewEvent.objects.filter(claim=claim)
+        .order_by("id")
+        .values_list("action", "actor__username", "comment")
+    )
+    assert events == [
+        ("take", "alice", ""),
+        ("draft", "alice", ""),
+        ("expire", None, f"Lease of user {alice.pk} expired."),
+        ("take", "bob", ""),
+        ("edit", "bob", ""),
+    ]
+
+
+def test_a_taken_claim_comes_with_its_evidence_as_its_page_shows_it(api_as, alice, bob):
+    (claim,) = queued_claims(1)
+    api_as(alice).post("/api/v1/queue/next/")
+    added = api_as(alice).post(
+        f"/api/v1/claims/{claim.id}/evidence/",
+        {"url": "https://example.org/report", "stance": "refutes", "note": "Monitor's count"},
+    )
+    assert added.status_code == 201
+    api_as(alice).post(f"/api/v1/claims/{claim.id}/release/")
+
+    taken = api_as(bob).post("/api/v1/queue/next/").json()
+
+    assert [link["url"] for link in taken["evidence"]] == ["https://example.org/report"]
+    assert taken == api_as(bob).get(f"/api/v1/claims/{claim.id}/").json()
+
+
+def test_a_claim_without_evidence_is_handed_out_as_its_page_shows_it(api_as, alice):
+    (claim,) = queued_claims(1)
+
+    taken = api_as(alice).post("/api/v1/queue/next/").json()
+
+    assert taken["evidence"] == []
+    assert taken == api_as(alice).get(f"/api/v1/claims/{claim.id}/").json()
+
+
 def test_the_former_holder_gets_409_after_the_lease_expired(api_as, alice, bob):
     (claim,) = queued_claims(1)
     api_as(alice).post("/api/v1/queue/next/")
