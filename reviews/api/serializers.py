@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from factcheck.fields import StrictCharField
+from factcheck.representation import ReusedFieldsMixin
 from reviews.models import Claim, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
 from reviews.ratings import RATING_SCALE, Rating
 
@@ -63,7 +64,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimDetailSerializer(ClaimSerializer):
+class ClaimDetailSerializer(ReusedFieldsMixin, ClaimSerializer):
     evidence = EvidenceLinkSerializer(many=True, read_only=True)
 
     class Meta(ClaimSerializer.Meta):

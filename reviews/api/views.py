@@ -252,4 +252,4 @@ class QueueNextView(APIView):
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         selectors.claim_with_evidence(claim)
-        return Response(ClaimDetailSerializer(claim).data)
+        return Response(ClaimDetailSerializer.represent(claim))
