@@ -24,3 +24,17 @@ def production_services_configured(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def throttle_rate_readable(app_configs, **kwargs):
+    from .throttling import PerTokenRateThrottle, parse_rate
+
+    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(PerTokenRateThrottle.scope)
+    if rate is None:
+        return []
+    try:
+        parse_rate(rate)
+    except ValueError as exc:
+        return [Error(str(exc), hint="Fix API_THROTTLE_RATE.", id="factcheck.E003")]
+    return []

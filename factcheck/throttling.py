@@ -1,20 +1,55 @@
 """Request rate limits per API token (per user for session sign-ins)."""
 
+import math
+import time
+
+from django.core.cache import cache as default_cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Float rounding must not refuse the last request a rate allows.
+_TOLERANCE_SECONDS = 1e-6
 
 
-class PerTokenRateThrottle(SimpleRateThrottle):
+class PerTokenRateThrottle(BaseThrottle):
     """Each token has its own budget, so one runaway client cannot starve the others that
-    belong to the same account. Anonymous requests are refused before throttling matters."""
+    belong to the same account. Anonymous requests are refused before throttling matters.
+
+    A rate of N per period allows a burst of N requests, then one every period/N: the
+    generic cell rate algorithm, which keeps one number per token. DRF's own throttle keeps
+    the time of every request in the period and rewrites that list on each request, which
+    at 1,200 a minute made throttling the dearest part of a cheap request.
+    """
 
     scope = "token"
+    cache = default_cache
+    timer = time.time
+    cache_format = "throttle_%(scope)s_%(ident)s"
 
-    def get_rate(self):
+    def allow_request(self, request, view) -> bool:
         # Read at request time rather than import time, so a changed setting takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        if rate is None:
+            return True
+        allowed, period = parse_rate(rate)
+        interval = period / allowed
+        key = self.get_cache_key(request, view)
+        now = self.timer()
+        # The time at which the token's budget would be whole again, were it not for this
+        # request; each allowed request moves it on by one interval.
+        earliest = max(self.cache.get(key, now), now)
+        if earliest - now > period - interval + _TOLERANCE_SECONDS:
+            self.wait_seconds = earliest + interval - period - now
+            return False
+        following = earliest + interval
+        self.cache.set(key, following, timeout=math.ceil(following - now))
+        return True
 
-    def get_cache_key(self, request, view):
+    def wait(self) -> float | None:
+        return getattr(self, "wait_seconds", None)
+
+    def get_cache_key(self, request, view) -> str:
         token = getattr(request, "auth", None)
         token_key = getattr(token, "token_key", None)
         if token_key:
@@ -24,3 +59,16 @@ class PerTokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"anon:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'1200/min' -> (1200, 60): requests allowed, and the period in seconds (the period is
+    read by its first letter: s, m, h or d, as DRF reads it)."""
+    count, _, period = rate.partition("/")
+    seconds = _PERIODS.get(period.strip()[:1])
+    if not count.strip().isdigit() or int(count) < 1 or seconds is None:
+        raise ValueError(
+            f"{rate!r} is not a rate: write requests per period, e.g. '1200/min' "
+            "(periods: s, min, hour, day)."
+        )
+    return int(count), seconds

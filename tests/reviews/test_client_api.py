@@ -173,6 +173,47 @@ def test_each_token_is_throttled_with_retry_after(settings, newsbot, alice):
     assert other_token.status_code == 200  # its own budget
 
 
+def test_after_the_burst_a_token_gets_one_request_per_interval(settings, newsbot, monkeypatch):
+    from factcheck.throttling import PerTokenRateThrottle
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "3/min"},
+    }
+    clock = [1_000_000.0]
+    monkeypatch.setattr(PerTokenRateThrottle, "timer", lambda self: clock[0])
+    cache.clear()
+    try:
+        client = client_for(newsbot)
+        burst = [client.get("/api/v1/verdicts/").status_code for _ in range(4)]
+        refused = client.get("/api/v1/verdicts/")
+        clock[0] += int(refused["Retry-After"])
+        after_waiting = [client.get("/api/v1/verdicts/").status_code for _ in range(2)]
+        clock[0] += 60
+        whole_again = [client.get("/api/v1/verdicts/").status_code for _ in range(4)]
+    finally:
+        cache.clear()
+
+    assert burst == [200, 200, 200, 429]
+    assert refused["Retry-After"] == "20"  # a minute's budget of 3 refills one per 20 s
+    assert after_waiting == [200, 429]
+    assert whole_again == [200, 200, 200, 429]
+
+
+def test_an_unreadable_throttle_rate_is_reported_at_start_up(settings):
+    from django.core.checks import run_checks
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "lots"},
+    }
+
+    errors = [error for error in run_checks() if error.id == "factcheck.E003"]
+
+    assert len(errors) == 1
+    assert "'1200/min'" in errors[0].msg
+
+
 def test_readers_only(alice, erin, newsbot, mallory):
     publish(author=alice, editor=erin)
 
