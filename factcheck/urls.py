@@ -14,7 +14,8 @@ api_v1 = [
     path("", include("articles.api.urls")),
     path("", include("reviews.api.urls")),
     # Anything else under the API answers in the API's error shape, not an HTML page.
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": a path may hold an encoded line break.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]
 
 urlpatterns = [

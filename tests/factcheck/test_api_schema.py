@@ -92,3 +92,14 @@ def test_interactive_docs_are_served_without_a_cdn(client):
     assert page.status_code == 200
     assert b"swagger-ui" in page.content
     assert b"cdn" not in page.content.lower()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v1/claims/%0A/evidence/", "/api/v1/a%0Ab/"]
+)
+def test_a_path_under_the_api_that_matches_nothing_answers_in_the_error_shape(client, path):
+    response = client.post(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
