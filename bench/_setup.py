@@ -20,6 +20,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 # The server the benchmarks use; each benchmark puts its own database name in the path.
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/"
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/14"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/13"
 
 
 def bench_env(database: str, **overrides) -> dict:
@@ -31,6 +32,8 @@ def bench_env(database: str, **overrides) -> dict:
     # fill, and the fetch benchmark empties its Redis database.
     env["DATABASE_URL"] = server._replace(path=f"/{database}").geturl()
     env["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER_URL)
+    # As deployed: the web processes share their throttle counters in Redis.
+    env["CACHE_URL"] = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
     env.setdefault("DEBUG", "false")
     env.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     env.setdefault("SECURE_SSL_REDIRECT", "false")

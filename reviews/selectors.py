@@ -1,5 +1,6 @@
 """Reads of the review workflow worth naming, scoped to what the caller may see."""
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.roles import Role, user_has_role
@@ -60,6 +61,17 @@ def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
     )
 
 
+def published_content_version() -> int | None:
+    """The version of everything clients can read about published verdicts: it changes
+    with any of it (see migration 0004), and never repeats. None where it is not kept."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM published_content_version WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def published_verdicts() -> QuerySet[Verdict]:
     """Published verdicts with everything a client summary shows, in a fixed number of
     queries however many there are."""
@@ -81,8 +93,6 @@ def published_verdicts() -> QuerySet[Verdict]:
 
 def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> QuerySet[Verdict]:
     """Full-text match on the claim, its claimant and the verdict's headline and rationale."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 

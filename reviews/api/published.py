@@ -243,6 +243,9 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(responses={200: PublishedVerdictSerializer(many=True), **ERROR_RESPONSES})
     def list(self, request, *args, **kwargs):
+        cached = self.cached_answer(request, selectors.published_content_version())
+        if cached is not None:
+            return cached
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(summary_rows(queryset))
         data = published_verdict_summaries(page)
@@ -251,6 +254,9 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(responses={200: PublishedVerdictSerializer, **ERROR_RESPONSES})
     def retrieve(self, request, *args, **kwargs):
+        cached = self.cached_answer(request, selectors.published_content_version())
+        if cached is not None:
+            return cached
         rows = summary_rows(self.get_queryset().filter(pk=kwargs["pk"]))
         data = published_verdict_summaries(rows)
         if not data:

@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.services import token_issue
-from reviews.models import EvidenceLink
+from articles.models import Article
+from reviews.models import Claim, EvidenceLink
+from sources.models import Source
 from sources.services import source_for_url
 from tests.conftest import client_for
 from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory, published
@@ -122,7 +124,8 @@ def test_verdicts_page_with_a_cursor(alice, erin, newsbot):
 def test_a_list_costs_the_same_queries_for_one_item_as_for_a_hundred(alice, erin, newsbot):
     client = client_for(newsbot)
     publish(author=alice, editor=erin)
-    client.get("/api/v1/verdicts/")  # warm caches (auth, content types)
+    # Warms the process's own caches (auth, content types) without keeping this answer.
+    client.get("/api/v1/verdicts/", {"page_size": 1})
 
     with CaptureQueriesContext(connection) as one:
         assert len(client.get("/api/v1/verdicts/").json()["results"]) == 1
@@ -132,6 +135,63 @@ def test_a_list_costs_the_same_queries_for_one_item_as_for_a_hundred(alice, erin
         assert len(client.get("/api/v1/verdicts/", {"page_size": 100}).json()["results"]) == 100
 
     assert len(hundred) == len(one)
+
+
+def test_an_unchanged_page_is_answered_from_the_cache_until_anything_on_it_changes(
+    alice, erin, newsbot, django_assert_num_queries
+):
+    verdict = publish(author=alice, editor=erin)
+    client = client_for(newsbot)
+    first = client.get("/api/v1/verdicts/")
+
+    # The token and the content version: nothing of the page is read again.
+    with django_assert_num_queries(2):
+        again = client.get("/api/v1/verdicts/")
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+    # Each change a client could see on the page shows on the next read, whichever way it
+    # is written.
+    Article.objects.filter(claims__verdicts=verdict).update(title="Renamed")
+    renamed = client.get("/api/v1/verdicts/").json()["results"][0]
+    assert renamed["article"]["title"] == "Renamed"
+
+    link = EvidenceLink.objects.get(claim__verdicts=verdict)
+    Source.objects.filter(pk=link.source_id).update(state="failed")
+    assert (
+        client.get("/api/v1/verdicts/").json()["results"][0]["evidence"][0]["fetch_state"]
+        == "failed"
+    )
+
+    erin.username = "erin.w"
+    erin.save()
+    assert client.get("/api/v1/verdicts/").json()["results"][0]["signed_off_by"] == "erin.w"
+
+    Claim.objects.filter(pk=verdict.claim_id).update(claimant="Someone else")
+    assert client.get("/api/v1/verdicts/").json()["results"][0]["claim"]["claimant"] == (
+        "Someone else"
+    )
+
+    newer = publish(author=alice, editor=erin)
+    assert [v["id"] for v in client.get("/api/v1/verdicts/").json()["results"]] == [
+        newer.id,
+        verdict.id,
+    ]
+
+
+def test_a_cached_page_is_not_shared_between_addresses(alice, erin, newsbot):
+    publish(author=alice, editor=erin)
+    publish(author=alice, editor=erin)
+    client = client_for(newsbot)
+
+    whole = client.get("/api/v1/verdicts/").json()
+    one = client.get("/api/v1/verdicts/", {"page_size": 1}).json()
+    invalid = client.get("/api/v1/verdicts/", {"page_size": 1, "rating": "purple"})
+
+    assert len(whole["results"]) == 2
+    assert len(one["results"]) == 1
+    assert invalid.status_code == 400
 
 
 def test_a_conditional_get_answers_304(alice, erin, newsbot):
