@@ -65,6 +65,7 @@ def run_wrk(
     headers: dict[str, str] | None = None,
     tokens: list[str] | None = None,
     expect: int | None = None,
+    distinct: bool = False,
 ) -> WrkResult:
     """Load `url` for `seconds` (whole seconds: wrk takes no fractions) on `connections`
     connections (kept alive where the server allows it) spread over `threads` wrk threads.
@@ -73,6 +74,7 @@ def run_wrk(
     thread: wrk's scripts cannot tell a thread's connections apart, so a token per connection
     takes one connection per thread. `expect` is the one status that counts as success
     (default: any 2xx); the others are counted in `unexpected`, not raised: see `check`.
+    `distinct` gives every request an address of its own, so no answer comes from a cache.
     """
     if tokens is not None and not len(tokens) == threads == connections:
         raise ValueError("one token per connection takes one thread per connection")
@@ -86,6 +88,7 @@ def run_wrk(
     command.append(url)
     env = {**os.environ, "BENCH_WRK_METHOD": method, "BENCH_WRK_TOKENS": " ".join(tokens or [])}
     env["BENCH_WRK_EXPECT"] = "" if expect is None else str(expect)
+    env["BENCH_WRK_DISTINCT"] = "1" if distinct else ""
     finished = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=duration + 60, check=False
     )

@@ -8,6 +8,8 @@
 --   BENCH_WRK_TOKENS  API tokens separated by spaces, one per wrk thread; each thread's
 --                     connections send "Authorization: Token <its token>"
 --   BENCH_WRK_EXPECT  the one status that counts as success (default: any 2xx)
+--   BENCH_WRK_DISTINCT  "1": every request's address is new (a `bench` query parameter
+--                     counting per thread), so that no answer can come from a cache
 --
 -- done() prints "bench.<key> <value>" lines after wrk's own report, for _wrk.py to parse.
 
@@ -22,6 +24,7 @@ local threads = {}
 
 function setup(thread)
    threads[#threads + 1] = thread
+   thread:set("thread_number", #threads)
    if #tokens > 0 then
       thread:set("token", tokens[#threads])
    end
@@ -39,6 +42,15 @@ function init(args)
    end
    if token then
       wrk.headers["Authorization"] = "Token " .. token
+   end
+end
+
+if os.getenv("BENCH_WRK_DISTINCT") == "1" then
+   local sent = 0
+   function request()
+      sent = sent + 1
+      local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+      return wrk.format(nil, wrk.path .. separator .. "bench=" .. thread_number .. "-" .. sent)
    end
 end
 

@@ -180,6 +180,44 @@ def test_an_unchanged_page_is_answered_from_the_cache_until_anything_on_it_chang
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_read_while_a_publication_is_uncommitted_does_not_hide_it_once_committed(
+    alice, erin, newsbot
+):
+    import threading
+
+    from django.db import transaction
+
+    publish(author=alice, editor=erin)
+    client = client_for(newsbot)
+    assert len(client.get("/api/v1/verdicts/").json()["results"]) == 1
+    written, read = threading.Event(), threading.Event()
+    errors = []
+
+    def publish_slowly():
+        try:
+            with transaction.atomic():
+                publish(author=alice, editor=erin)
+                written.set()
+                read.wait(timeout=30)
+        except BaseException as exc:  # reported below, so a thread's failure fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=publish_slowly)
+    writer.start()
+    assert written.wait(timeout=30)
+    during = client.get("/api/v1/verdicts/").json()["results"]
+    read.set()
+    writer.join(timeout=30)
+    after = client.get("/api/v1/verdicts/").json()["results"]
+
+    assert errors == []
+    assert len(during) == 1
+    assert len(after) == 2
+
+
 def test_a_cached_page_is_not_shared_between_addresses(alice, erin, newsbot):
     publish(author=alice, editor=erin)
     publish(author=alice, editor=erin)
