@@ -169,6 +169,8 @@ REST_FRAMEWORK = {
 # Throttle counters live here; set CACHE_URL (e.g. redis://redis:6379/1) so that every web
 # process counts against the same limit.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis clients
 
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",

@@ -8,6 +8,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789abcdef")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("API_THROTTLE_RATE", "100000/min")
+# As deployed: throttle counters and cached answers in Redis.
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/12")
 
 from .base import *  # noqa: F403
 

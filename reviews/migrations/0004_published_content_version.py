@@ -53,6 +53,9 @@ POSTGRES_FORWARD = "\n".join(
     [
         """
 CREATE SEQUENCE published_content_version_seq;
+-- From a random point, so that a database created anew (a test run, a rebuilt server)
+-- does not reuse the versions of the one before, whose answers may still be cached.
+SELECT setval('published_content_version_seq', 1 + floor(random() * 1e15)::bigint);
 CREATE TABLE published_content_version (
     id integer PRIMARY KEY CHECK (id = 1),
     version bigint NOT NULL
