@@ -2,20 +2,20 @@
 the view knows it, and 304 Not Modified for a client that already has the same answer.
 
 Views whose answer depends only on the request's address and on data with a version number
-can also keep their rendered answers in the cache under that version (`cached_answer`).
+can also keep their rendered answers under that version (`cached_answer`), in the process's
+own answer cache (the "answers" cache in settings).
 """
 
 import hashlib
 from datetime import UTC, datetime
 
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import status
 from rest_framework.response import Response
 
-# Answers for an old version are never asked for again; this only bounds their memory.
+# Answers for an old version are never asked for again; this only frees their memory early.
 ANSWER_CACHE_SECONDS = 600
 
 
@@ -38,9 +38,8 @@ class ConditionalGetMixin:
         if version is None or getattr(request.accepted_renderer, "format", None) != "json":
             return None
         address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        database = connection.settings_dict["NAME"]
-        self.answer_cache_key = f"answer:{database}:{version}:{address}"
-        kept = cache.get(self.answer_cache_key)
+        self.answer_cache_key = f"{version}:{address}"
+        kept = caches["answers"].get(self.answer_cache_key)
         if kept is None:
             return None
         self.answer_cache_key = None  # nothing new to keep
@@ -57,7 +56,7 @@ class ConditionalGetMixin:
             response.render()
             if self.answer_cache_key is not None:
                 kept_modified = self.last_modified.timestamp() if self.last_modified else None
-                cache.set(
+                caches["answers"].set(
                     self.answer_cache_key,
                     (response.content, response["Content-Type"], kept_modified),
                     ANSWER_CACHE_SECONDS,

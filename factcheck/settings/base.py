@@ -171,6 +171,14 @@ REST_FRAMEWORK = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis clients
+# Rendered API answers, each under the version of the data it shows, in each web process's
+# own memory: a hit costs no round trip, and a restart (a new release, changed settings)
+# starts afresh. About 200 pages of 50 verdicts is some 15 MB a process.
+CACHES["answers"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "answers",
+    "OPTIONS": {"MAX_ENTRIES": env.int("ANSWER_CACHE_ENTRIES", default=200)},
+}
 
 REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
