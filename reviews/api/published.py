@@ -287,6 +287,9 @@ class ClaimReviewFeedView(ConditionalGetMixin, APIView):
     )
     def get(self, request):
         params = validated_query(_FeedParams, request)
+        cached = self.cached_answer(request, selectors.published_content_version())
+        if cached is not None:
+            return cached
         verdicts = selectors.published_verdicts().order_by("-published_at", "-id")
         if params.get("published_after"):
             verdicts = verdicts.filter(published_at__gte=params["published_after"])

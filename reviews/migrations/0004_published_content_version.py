@@ -2,8 +2,8 @@
 
 Every change that can alter a published verdict's summary moves it on, from a trigger, so
 that no code path (services, the admin, raw SQL, TRUNCATE) can forget to: a published
-verdict appearing or leaving; a published claim changing; an article's title, publisher,
-date or address; evidence links; a source's fetch state; a username. Pages built for one
+verdict appearing or leaving; a published claim changing; an article's title, byline,
+publisher, date, language or address; evidence links; a source's fetch state; a username. Pages built for one
 version are cached under it, and a new version makes them unreachable.
 
 The value is taken from a sequence, so it never repeats, even when the transaction that
@@ -23,9 +23,10 @@ _WATCHED = [
     (
         "articles_article",
         "UPDATE",
-        "(OLD.title, OLD.publisher, OLD.published_at, OLD.source_url, OLD.canonical_url) "
-        "IS DISTINCT FROM "
-        "(NEW.title, NEW.publisher, NEW.published_at, NEW.source_url, NEW.canonical_url)",
+        "(OLD.title, OLD.byline, OLD.publisher, OLD.published_at, OLD.language, "
+        "OLD.source_url, OLD.canonical_url) IS DISTINCT FROM "
+        "(NEW.title, NEW.byline, NEW.publisher, NEW.published_at, NEW.language, "
+        "NEW.source_url, NEW.canonical_url)",
     ),
     ("reviews_evidencelink", "INSERT OR UPDATE OR DELETE", ""),
     ("sources_source", "UPDATE", "OLD.state IS DISTINCT FROM NEW.state"),

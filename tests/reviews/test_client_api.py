@@ -218,6 +218,23 @@ def test_a_read_while_a_publication_is_uncommitted_does_not_hide_it_once_committ
     assert len(after) == 2
 
 
+def test_the_claimreview_feed_shows_a_change_on_the_next_read(alice, erin, newsbot):
+    verdict = publish(author=alice, editor=erin, claimant="")
+    client = client_for(newsbot)
+
+    def claim_author():
+        feed = client.get("/api/v1/claimreview/").json()
+        return feed["dataFeedElement"][0]["item"]["itemReviewed"]["author"]
+
+    Article.objects.filter(claims__verdicts=verdict).update(publisher="", byline="Ann Writer")
+    before = claim_author()
+    assert claim_author() == before  # answered again, unchanged
+    Article.objects.filter(claims__verdicts=verdict).update(byline="Bo Writer")
+
+    assert before == {"@type": "Person", "name": "Ann Writer"}
+    assert claim_author() == {"@type": "Person", "name": "Bo Writer"}
+
+
 def test_a_cached_page_is_not_shared_between_addresses(alice, erin, newsbot):
     publish(author=alice, editor=erin)
     publish(author=alice, editor=erin)
