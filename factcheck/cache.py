@@ -27,3 +27,8 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
+
+    def redis_client(self):
+        """The Redis client behind this cache, for work the cache API cannot express in one
+        round trip (the throttle's atomic check-and-spend)."""
+        return self._cache.get_client(write=True)

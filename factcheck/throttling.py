@@ -33,17 +33,12 @@ class PerTokenRateThrottle(BaseThrottle):
         if rate is None:
             return True
         allowed, period = parse_rate(rate)
-        interval = period / allowed
         key = self.get_cache_key(request, view)
-        now = self.timer()
-        # The time at which the token's budget would be whole again, were it not for this
-        # request; each allowed request moves it on by one interval.
-        earliest = max(self.cache.get(key, now), now)
-        if earliest - now > period - interval + _TOLERANCE_SECONDS:
-            self.wait_seconds = earliest + interval - period - now
+        spend = _spend_on_redis if hasattr(self.cache, "redis_client") else _spend_in_cache
+        wait = spend(self.cache, key, now=self.timer(), interval=period / allowed, period=period)
+        if wait is not None:
+            self.wait_seconds = wait
             return False
-        following = earliest + interval
-        self.cache.set(key, following, timeout=math.ceil(following - now))
         return True
 
     def wait(self) -> float | None:
@@ -59,6 +54,50 @@ class PerTokenRateThrottle(BaseThrottle):
         else:
             ident = f"anon:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+# The token's next free time is read, checked and moved on in one step, so two requests
+# of one token on different web processes cannot both take its last request.
+_SPEND_SCRIPT = """
+local now, interval, period = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local earliest = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if earliest < now then earliest = now end
+if earliest - now > period - interval + tonumber(ARGV[4]) then
+    return tostring(earliest + interval - period - now)
+end
+local following = earliest + interval
+redis.call('SET', KEYS[1], string.format('%.6f', following),
+           'PX', math.ceil((following - now) * 1000))
+return false
+"""
+_spend_script = None  # redis-py's handle: sent once per server, then run by its digest
+
+
+def _spend_on_redis(cache, key, *, now, interval, period) -> float | None:
+    """Spend one request of the token's budget, or say how long until there is one."""
+    global _spend_script
+    client = cache.redis_client()
+    if _spend_script is None:
+        _spend_script = client.register_script(_SPEND_SCRIPT)
+    wait = _spend_script(
+        keys=[cache.make_and_validate_key(key)],
+        args=[f"{now:.6f}", repr(interval), period, _TOLERANCE_SECONDS],
+        client=client,
+    )
+    return None if wait is None else float(wait)
+
+
+def _spend_in_cache(cache, key, *, now, interval, period) -> float | None:
+    """As `_spend_on_redis`, for the in-process cache of the embedded default (one process,
+    so the read and the write need not be one step)."""
+    # The time at which the token's budget would be whole again, were it not for this
+    # request; each allowed request moves it on by one interval.
+    earliest = max(cache.get(key, now), now)
+    if earliest - now > period - interval + _TOLERANCE_SECONDS:
+        return earliest + interval - period - now
+    following = earliest + interval
+    cache.set(key, following, timeout=math.ceil(following - now))
+    return None
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

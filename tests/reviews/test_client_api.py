@@ -315,6 +315,64 @@ def test_after_the_burst_a_token_gets_one_request_per_interval(settings, newsbot
     assert whole_again == [200, 200, 200, 429]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_of_one_token_never_overspend_its_budget(settings, newsbot):
+    import threading
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "5/min"},
+    }
+    cache.clear()
+    token = token_issue(username="newsbot")
+    start = threading.Barrier(20)
+    statuses = []
+
+    def read():
+        try:
+            client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+            start.wait()
+            statuses.append(client.get("/api/v1/me/").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    cache.clear()
+
+    assert sorted(statuses) == [200] * 5 + [429] * 15
+
+
+def test_the_in_process_cache_of_the_embedded_default_throttles_the_same(
+    settings, newsbot, monkeypatch
+):
+    from factcheck.throttling import PerTokenRateThrottle
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "3/min"},
+    }
+    clock = [2_000_000.0]
+    monkeypatch.setattr(PerTokenRateThrottle, "timer", lambda self: clock[0])
+    client = client_for(newsbot)
+
+    burst = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    refused = client.get("/api/v1/me/")
+    clock[0] += 20
+    after_waiting = [client.get("/api/v1/me/").status_code for _ in range(2)]
+
+    assert burst == [200, 200, 200, 429]
+    assert refused["Retry-After"] == "20"
+    assert after_waiting == [200, 429]
+
+
 def test_an_unreadable_throttle_rate_is_reported_at_start_up(settings):
     from django.core.checks import run_checks
 
