@@ -210,9 +210,11 @@ DEQUEUE_SQL = _DEQUEUE_PICK + _DEQUEUE_ASSIGN.format(
 )
 
 # Taking a claim is one statement and one round trip: the dequeue; when the claim's lease
-# had run out, its draft passing to the new holder and an `expire` event; the `take`
-# event; and the claim as stored, with its article's title and how much evidence it has.
-# The events are inserted in the order they happened, so their ids tell it.
+# had run out, an `expire` event; the `take` event; when someone else's draft is on the
+# claim (its lease ran out, or it was released or swept back to the queue), the draft
+# passing to the new holder with a `hand_over` event; and the claim as stored, with its
+# article's title and how much evidence it has. The events are inserted in the order they
+# happened, so their ids tell it.
 _TAKE_NEXT_SQL = (
     _DEQUEUE_PICK
     + ", taken AS ("
@@ -221,21 +223,32 @@ _TAKE_NEXT_SQL = (
 ), handover AS (
     UPDATE reviews_verdict AS v
        SET author_id = %(reviewer)s, version = v.version + 1, updated_at = now()
-      FROM taken
-     WHERE taken.old_state = 'assigned'
-       AND v.claim_id = taken.id AND v.state = 'draft' AND v.author_id <> %(reviewer)s
+      FROM taken, reviews_verdict AS before
+     WHERE before.claim_id = taken.id AND before.state = 'draft'
+       AND before.author_id <> %(reviewer)s AND v.id = before.id
+    RETURNING v.id, before.author_id AS former_author_id
 ), recorded AS (
     INSERT INTO reviews_reviewevent
-           (claim_id, article_id, actor_id, action, from_state, to_state, comment)
-    SELECT taken.id, taken.article_id, event.actor_id, event.action,
-           event.from_state, event.to_state, event.comment
-      FROM taken CROSS JOIN LATERAL (VALUES
-           (1, NULL::integer, 'expire', 'assigned', 'queued',
-            'Lease of user ' || taken.old_assignee_id || ' expired.'),
-           (2, %(reviewer)s, 'take', 'queued', 'assigned', '')
-           ) AS event (seq, actor_id, action, from_state, to_state, comment)
-     WHERE event.action = 'take' OR taken.old_state = 'assigned'
-     ORDER BY event.seq
+           (claim_id, article_id, verdict_id, actor_id, action, from_state, to_state, comment)
+    SELECT claim_id, article_id, verdict_id, actor_id, action, from_state, to_state, comment
+      FROM (
+        SELECT 1 AS seq, taken.id AS claim_id, taken.article_id, NULL::bigint AS verdict_id,
+               NULL::integer AS actor_id, 'expire' AS action, 'assigned' AS from_state,
+               'queued' AS to_state,
+               'Lease of user ' || taken.old_assignee_id || ' expired.' AS comment
+          FROM taken WHERE taken.old_state = 'assigned'
+        UNION ALL
+        SELECT 2, taken.id, taken.article_id, NULL, %(reviewer)s, 'take', 'queued',
+               'assigned', ''
+          FROM taken
+        UNION ALL
+        SELECT 3, taken.id, taken.article_id, handover.id, NULL, 'hand_over', 'assigned',
+               'assigned',
+               'Draft of user ' || handover.former_author_id || ' passed to user '
+               || %(reviewer)s || ', the new holder.'
+          FROM taken, handover
+      ) AS event
+     ORDER BY seq
 )
 SELECT {claim_columns}, article.title,
        (SELECT count(*) FROM reviews_evidencelink e WHERE e.claim_id = taken.id)
@@ -293,9 +306,6 @@ def _take_next_embedded(reviewer, lease: timedelta) -> Claim | None:
                 to_state=ClaimState.QUEUED,
                 comment=f"Lease of user {claim.assignee_id} expired.",
             )
-            Verdict.objects.filter(claim=claim, state=VerdictState.DRAFT).exclude(
-                author=reviewer
-            ).update(author=reviewer, version=F("version") + 1, updated_at=Now())
         Claim.objects.filter(pk=claim.pk).update(
             state=ClaimState.ASSIGNED,
             assignee=reviewer,
@@ -309,14 +319,33 @@ def _take_next_embedded(reviewer, lease: timedelta) -> Claim | None:
             from_state=ClaimState.QUEUED,
             to_state=ClaimState.ASSIGNED,
         )
+        draft = (
+            Verdict.objects.filter(claim=claim, state=VerdictState.DRAFT)
+            .exclude(author=reviewer)
+            .first()
+        )
+        if draft is not None:
+            Verdict.objects.filter(pk=draft.pk).update(
+                author=reviewer, version=F("version") + 1, updated_at=Now()
+            )
+            _record(
+                claim=claim,
+                actor=None,
+                action="hand_over",
+                from_state=ClaimState.ASSIGNED,
+                to_state=ClaimState.ASSIGNED,
+                verdict=draft,
+                comment=f"Draft of user {draft.author_id} passed to user {reviewer.pk}, "
+                "the new holder.",
+            )
     return Claim.objects.select_related("article", "assignee").get(pk=claim.pk)
 
 
 def claim_take_next(*, reviewer) -> Claim | None:
     """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty.
 
-    Claims whose lease ran out count as queued: the former holder's draft passes to the
-    new holder. Concurrent callers never get the same claim. The claim comes with its
+    Claims whose lease ran out count as queued. A draft someone else left on the claim
+    passes to the new holder. Concurrent callers never get the same claim. The claim comes with its
     assignee and its article's title; the article's other fields load when first read.
     """
     _check_role(CLAIM_MOVES["take"], reviewer)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from reviews.models import Claim, ReviewEvent
-from reviews.services import claim_take_next
+from reviews.services import claim_take_next, claims_expire_leases
 from tests.factories import ArticleFactory, ClaimFactory, queued_claims
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +103,36 @@ def test_a_lapsed_holders_draft_passes_to_the_next_taker(api_as, alice, bob):
         ("draft", "alice", ""),
         ("expire", None, f"Lease of user {alice.pk} expired."),
         ("take", "bob", ""),
+        ("hand_over", None, f"Draft of user {alice.pk} passed to user {bob.pk}, the new holder."),
         ("edit", "bob", ""),
     ]
+
+
+@pytest.mark.parametrize("back_to_the_queue", ["released", "swept after its lease ran out"])
+def test_a_draft_left_on_a_queued_claim_passes_to_whoever_takes_it(
+    api_as, alice, bob, back_to_the_queue
+):
+    (claim,) = queued_claims(1)
+    api_as(alice).post("/api/v1/queue/next/")
+    api_as(alice).post(f"/api/v1/claims/{claim.id}/verdict/", {"headline": "Alice's"})
+    if back_to_the_queue == "released":
+        api_as(alice).post(f"/api/v1/claims/{claim.id}/release/")
+    else:
+        expire_lease(claim.id)
+        assert claims_expire_leases() == 1
+
+    assert api_as(bob).post("/api/v1/queue/next/").json()["id"] == claim.id
+    verdict = api_as(bob).get(f"/api/v1/claims/{claim.id}/verdict/")
+    edited = api_as(bob).patch(
+        f"/api/v1/claims/{claim.id}/verdict/", {"headline": "Bob's"}, HTTP_IF_MATCH=verdict["ETag"]
+    )
+
+    assert verdict.json()["author"] == "bob"
+    assert verdict.json()["headline"] == "Alice's"
+    assert edited.status_code == 200
+    hand_over = ReviewEvent.objects.get(claim=claim, action="hand_over")
+    assert hand_over.verdict_id == verdict.json()["id"]
+    assert api_as(alice).get(f"/api/v1/claims/{claim.id}/verdict/").status_code == 404
 
 
 def test_a_taken_claim_comes_with_its_evidence_as_its_page_shows_it(api_as, alice, bob):
