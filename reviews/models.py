@@ -203,10 +203,10 @@ class Verdict(models.Model):
             ),
         ]
         indexes = [
+            # The state leads, rather than being a partial index's condition, so that a
+            # prepared query asking for a state it is given as a parameter can use it too.
             models.Index(
-                fields=["-published_at"],
-                name="verdict_published_idx",
-                condition=Q(state="published"),
+                fields=["state", "-published_at", "-id"], name="verdict_state_published_idx"
             ),
             models.Index(
                 fields=["submitted_at"],
