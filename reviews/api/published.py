@@ -30,6 +30,7 @@ from accounts.authentication import TokenAuthentication
 from accounts.permissions import IsReader
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
+from factcheck.db.base import repeated_queries_prepared
 from factcheck.errors import InvalidInput, NotFound
 from factcheck.filtering import StrictFilterBackend, validated_query
 from factcheck.pagination import StrictCursorPagination
@@ -247,8 +248,9 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
         if cached is not None:
             return cached
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(summary_rows(queryset))
-        data = published_verdict_summaries(page)
+        with repeated_queries_prepared():
+            page = self.paginate_queryset(summary_rows(queryset))
+            data = published_verdict_summaries(page)
         self.last_modified = latest_published_at(data)
         return self.get_paginated_response(data)
 
@@ -257,8 +259,9 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
         cached = self.cached_answer(request, selectors.published_content_version())
         if cached is not None:
             return cached
-        rows = summary_rows(self.get_queryset().filter(pk=kwargs["pk"]))
-        data = published_verdict_summaries(rows)
+        with repeated_queries_prepared():
+            rows = summary_rows(self.get_queryset().filter(pk=kwargs["pk"]))
+            data = published_verdict_summaries(rows)
         if not data:
             raise NotFound("No published verdict with this id.")
         self.last_modified = latest_published_at(data)
@@ -293,7 +296,8 @@ class ClaimReviewFeedView(ConditionalGetMixin, APIView):
         verdicts = selectors.published_verdicts().order_by("-published_at", "-id")
         if params.get("published_after"):
             verdicts = verdicts.filter(published_at__gte=params["published_after"])
-        verdicts = list(verdicts[: params["limit"]])
+        with repeated_queries_prepared():
+            verdicts = list(verdicts[: params["limit"]])
         self.last_modified = max((v.published_at for v in verdicts), default=None)
         return Response(claimreview_feed(verdicts))
 
