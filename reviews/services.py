@@ -345,8 +345,8 @@ def claim_take_next(*, reviewer) -> Claim | None:
     """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty.
 
     Claims whose lease ran out count as queued. A draft someone else left on the claim
-    passes to the new holder. Concurrent callers never get the same claim. The claim comes with its
-    assignee and its article's title; the article's other fields load when first read.
+    passes to the new holder. Concurrent callers never get the same claim. The claim comes
+    with its assignee and its article's title; the article's other fields load when read.
     """
     _check_role(CLAIM_MOVES["take"], reviewer)
     if connection.vendor == "postgresql":
