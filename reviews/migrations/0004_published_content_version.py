@@ -7,8 +7,8 @@ publisher, date, language or address; evidence links; a source's fetch state; a 
 version are cached under it, and a new version makes them unreachable.
 
 The value is taken from a sequence, so it never repeats, even when the transaction that
-took it rolls back; the row holding it changes with the transaction, so readers see the
-new version exactly when they can see the new data. PostgreSQL only: elsewhere nothing
+took it rolls back; the row holding it changes as the transaction commits, so readers see
+the new version exactly when they can see the new data. PostgreSQL only: elsewhere nothing
 is cached.
 """
 
@@ -43,9 +43,13 @@ _TRUNCATED = [
 
 
 def _row_trigger(index: int, table: str, events: str, condition: str) -> str:
+    # Deferred to commit: the version row is then the last lock a transaction takes, held
+    # only while it commits, so writers never wait on it for long (an extraction holding
+    # it would hold every fetch) and no two of them can deadlock over it.
     when = f"WHEN ({condition})" if condition else ""
     return (
-        f"CREATE TRIGGER published_content_changed_{index} AFTER {events} ON {table} "
+        f"CREATE CONSTRAINT TRIGGER published_content_changed_{index} "
+        f"AFTER {events} ON {table} DEFERRABLE INITIALLY DEFERRED "
         f"FOR EACH ROW {when} EXECUTE FUNCTION published_content_changed();"
     )
 

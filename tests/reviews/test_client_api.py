@@ -235,6 +235,51 @@ def test_the_claimreview_feed_shows_a_change_on_the_next_read(alice, erin, newsb
     assert claim_author() == {"@type": "Person", "name": "Bo Writer"}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_open_transaction_changing_published_content_holds_up_no_other_writer(
+    alice, erin, newsbot
+):
+    import threading
+
+    from django.db import OperationalError, transaction
+
+    verdict = publish(author=alice, editor=erin)
+    source = EvidenceLink.objects.get(claim__verdicts=verdict).source
+    other = source_for_url(url="https://other.example.org/report")
+    changed, finish = threading.Event(), threading.Event()
+    errors = []
+
+    def change_and_wait():
+        try:
+            with transaction.atomic():
+                Source.objects.filter(pk=other.pk).update(state="failed")
+                changed.set()
+                finish.wait(timeout=30)
+        except BaseException as exc:  # reported below, so a thread's failure fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=change_and_wait)
+    writer.start()
+    assert changed.wait(timeout=30)
+    try:
+        # Waiting on the other transaction would fail here rather than hang.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+            Source.objects.filter(pk=source.pk).update(state="failed")
+        shown = client_for(newsbot).get("/api/v1/verdicts/").json()["results"][0]
+    except OperationalError as exc:
+        pytest.fail(f"a writer waited on another's open transaction: {exc}")
+    finally:
+        finish.set()
+        writer.join(timeout=30)
+
+    assert errors == []
+    assert shown["evidence"][0]["fetch_state"] == "failed"
+
+
 def test_a_cached_page_is_not_shared_between_addresses(alice, erin, newsbot):
     publish(author=alice, editor=erin)
     publish(author=alice, editor=erin)
