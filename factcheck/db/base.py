@@ -87,19 +87,22 @@ class _PreparingCursor(psycopg2.extensions.cursor):
 
         name = "q_" + hashlib.sha256(query.encode()).hexdigest()[:24]
         text = f"PREPARE {name} AS {_PLACEHOLDER.sub(numbered, query)}"
+        status = self.connection.get_transaction_status()
+        if status == psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+            return None  # the query itself will report the failed transaction
         in_transaction = not self.connection.autocommit
+        if in_transaction:
+            super().execute("SAVEPOINT prepare_repeated")
         try:
-            if in_transaction:
-                super().execute("SAVEPOINT prepare_repeated")
             super().execute(text)
-            if in_transaction:
-                super().execute("RELEASE SAVEPOINT prepare_repeated")
         except psycopg2.Error:
             if in_transaction:
                 super().execute("ROLLBACK TO SAVEPOINT prepare_repeated")
-                super().execute("RELEASE SAVEPOINT prepare_repeated")
             statements.refused.add(query)
             return None
+        finally:
+            if in_transaction:
+                super().execute("RELEASE SAVEPOINT prepare_repeated")
         statements.prepared[query] = name
         while len(statements.prepared) > MAX_PREPARED:
             _oldest, oldest_name = statements.prepared.popitem(last=False)

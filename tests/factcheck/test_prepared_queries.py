@@ -1,7 +1,7 @@
 """Repeated queries of the busiest reads are prepared on PostgreSQL, and still answer right."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from factcheck.db import base as backend
 from factcheck.db.base import repeated_queries_prepared
@@ -70,3 +70,14 @@ def test_outside_the_block_nothing_is_prepared():
             cursor.execute("SELECT id FROM auth_user WHERE id > %s AND 7 = 7", [0])
 
     assert set(prepared_statements()) == before
+
+
+def test_a_failed_transaction_reports_its_own_error_not_the_preparation():
+    sql = "SELECT id FROM auth_user WHERE id > %s AND 8 = 8"
+    with transaction.atomic(), repeated_queries_prepared(), connection.cursor() as cursor:
+        cursor.execute(sql, [0])
+        with pytest.raises(DatabaseError):
+            cursor.execute("SELECT 1 / 0")
+        with pytest.raises(DatabaseError, match="current transaction is aborted"):
+            cursor.execute(sql, [0])  # the second time, which would prepare it
+        transaction.set_rollback(True)
