@@ -1,11 +1,13 @@
 """The API clients use: published verdicts, summaries, ClaimReview and claims:search."""
 
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import extruct
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -180,40 +182,48 @@ def test_an_unchanged_page_is_answered_from_the_cache_until_anything_on_it_chang
     ]
 
 
+@contextmanager
+def held_open_in_another_transaction(change):
+    """Make `change` in a transaction on another connection, and keep that transaction open
+    until the block ends; it commits then. A failure in that thread fails the test."""
+    made, release = threading.Event(), threading.Event()
+    errors = []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                change()
+                made.set()
+                release.wait(timeout=30)
+        except BaseException as exc:  # reported below, so a thread's failure fails the test
+            errors.append(exc)
+        finally:
+            made.set()
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    made.wait(timeout=30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert errors == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_read_while_a_publication_is_uncommitted_does_not_hide_it_once_committed(
     alice, erin, newsbot
 ):
-    import threading
-
-    from django.db import transaction
-
     publish(author=alice, editor=erin)
     client = client_for(newsbot)
     assert len(client.get("/api/v1/verdicts/").json()["results"]) == 1
-    written, read = threading.Event(), threading.Event()
-    errors = []
 
-    def publish_slowly():
-        try:
-            with transaction.atomic():
-                publish(author=alice, editor=erin)
-                written.set()
-                read.wait(timeout=30)
-        except BaseException as exc:  # reported below, so a thread's failure fails the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=publish_slowly)
-    writer.start()
-    assert written.wait(timeout=30)
-    during = client.get("/api/v1/verdicts/").json()["results"]
-    read.set()
-    writer.join(timeout=30)
+    with held_open_in_another_transaction(lambda: publish(author=alice, editor=erin)):
+        during = client.get("/api/v1/verdicts/").json()["results"]
     after = client.get("/api/v1/verdicts/").json()["results"]
 
-    assert errors == []
     assert len(during) == 1
     assert len(after) == 2
 
@@ -239,44 +249,24 @@ def test_the_claimreview_feed_shows_a_change_on_the_next_read(alice, erin, newsb
 def test_an_open_transaction_changing_published_content_holds_up_no_other_writer(
     alice, erin, newsbot
 ):
-    import threading
-
-    from django.db import OperationalError, transaction
-
     verdict = publish(author=alice, editor=erin)
     source = EvidenceLink.objects.get(claim__verdicts=verdict).source
     other = source_for_url(url="https://other.example.org/report")
-    changed, finish = threading.Event(), threading.Event()
-    errors = []
 
-    def change_and_wait():
+    def change_other():
+        Source.objects.filter(pk=other.pk).update(state="failed")
+
+    with held_open_in_another_transaction(change_other):
         try:
+            # Waiting on the other transaction would fail here rather than hang.
             with transaction.atomic():
-                Source.objects.filter(pk=other.pk).update(state="failed")
-                changed.set()
-                finish.wait(timeout=30)
-        except BaseException as exc:  # reported below, so a thread's failure fails the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    writer = threading.Thread(target=change_and_wait)
-    writer.start()
-    assert changed.wait(timeout=30)
-    try:
-        # Waiting on the other transaction would fail here rather than hang.
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '5s'")
-            Source.objects.filter(pk=source.pk).update(state="failed")
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                Source.objects.filter(pk=source.pk).update(state="failed")
+        except OperationalError as exc:
+            pytest.fail(f"a writer waited on another's open transaction: {exc}")
         shown = client_for(newsbot).get("/api/v1/verdicts/").json()["results"][0]
-    except OperationalError as exc:
-        pytest.fail(f"a writer waited on another's open transaction: {exc}")
-    finally:
-        finish.set()
-        writer.join(timeout=30)
 
-    assert errors == []
     assert shown["evidence"][0]["fetch_state"] == "failed"
 
 
@@ -362,8 +352,6 @@ def test_after_the_burst_a_token_gets_one_request_per_interval(settings, newsbot
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_of_one_token_never_overspend_its_budget(settings, newsbot):
-    import threading
-
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "5/min"},
