@@ -1,10 +1,17 @@
-"""The service's URLs plus a bare Django view returning the same verdict rows as JSON, with no
-framework in between: the ceiling `bench/api.py` compares the API against.
+"""The service's URLs plus bare Django views with no framework in between:
+- `bench/verdicts/` returns the same verdict rows as JSON, the ceiling `bench/api.py`
+  compares the API against;
+- `bench/take/` runs the bare dequeue statement and returns the claim's id: how fast a
+  Django view can take claims at all, which `bench/queue.py` prints beside the API.
 
 Served with DJANGO_SETTINGS_MODULE=bench.ceiling_settings, from the project root."""
 
-from django.http import JsonResponse
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+
+from factcheck.prepared import FixedStatement
 
 
 def bare_verdicts(request):
@@ -33,7 +40,31 @@ def bare_verdicts(request):
     return JsonResponse({"results": rows})
 
 
+_dequeue = None
+
+
+@csrf_exempt
+def bare_take(request):
+    """The dequeue alone, for the reviewer in `?reviewer=`: no authentication, throttle,
+    audit event or serializer. Prepared once per connection, as the service's own is."""
+    global _dequeue
+    from reviews.services import DEQUEUE_SQL
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if _dequeue is None:
+        types = {"reviewer": "bigint", "lease_seconds": "double precision"}
+        _dequeue = FixedStatement("bench_bare_take", DEQUEUE_SQL, types)
+    with connection.cursor() as cursor:
+        _dequeue.execute(cursor, {"reviewer": int(request.GET["reviewer"]), "lease_seconds": 1800})
+        row = cursor.fetchone()
+    if row is None:
+        return HttpResponse(status=204)
+    return JsonResponse({"id": row[0]})
+
+
 urlpatterns = [
     path("bench/verdicts/", bare_verdicts),
+    path("bench/take/", bare_take),
     path("", include("factcheck.urls")),
 ]

@@ -2,7 +2,10 @@
 127.0.0.1), next to the bare SQL dequeue statement on 16 connections as the ceiling.
 
 For each queue size (100,000 and 1,000,000 generated claims by default) it prints takes per
-second, p50 and p99 latency for both, and the API's share of the ceiling.
+second, p50 and p99 latency for both, and the API's share of the ceiling. Between them it
+prints the same dequeue run by a bare Django view on the same server (`bench/ceiling.py`:
+no REST framework, authentication, throttle, audit event or serializer): the share of the
+ceiling a Django view served this way reaches before doing any of the API's work.
 
 The reviewers on the API side are `wrk` connections, one wrk thread each, so that
 each connection sends its own reviewer's token (see `_wrk.py`): a C event loop, so the load
@@ -110,6 +113,22 @@ def api_takes(base_url: str, tokens: list[str], seconds: float) -> tuple[float, 
     return result.rate, result.p50, result.p99
 
 
+def bare_view_takes(base_url: str, reviewer_id: int, reviewers: int, seconds: float):
+    """Takes per second, p50 and p99 of the dequeue in a bare Django view."""
+    result = run_wrk(
+        f"{base_url}/bench/take/?reviewer={reviewer_id}",
+        connections=reviewers,
+        threads=reviewers,
+        seconds=seconds,
+        method="POST",
+        expect=200,
+    )
+    if 204 in result.unexpected:
+        raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
+    result.check("bare view take")
+    return result.rate, result.p50, result.p99
+
+
 def sql_taker(dsn: str, user_ids: list[int]):
     """The bare dequeue statement on its own connection per reviewer, prepared once per
     connection as the service prepares its own: the ceiling is the database's best."""
@@ -169,7 +188,8 @@ def main() -> None:
     connection.close()
 
     port = 8765
-    web = start_gunicorn(env, port=port, workers=args.web_workers)
+    web_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings"}
+    web = start_gunicorn(web_env, port=port, workers=args.web_workers)
     base_url = f"http://127.0.0.1:{port}"
     try:
         for size in args.sizes:
@@ -184,6 +204,10 @@ def main() -> None:
                 "(one per reviewer)"
             )
             api_rate = report("API", *api_takes(base_url, tokens, args.seconds))
+            view_rate = report(
+                "bare view",
+                *bare_view_takes(base_url, users[0].pk, args.reviewers, args.seconds),
+            )
             count, latencies = run_clients(
                 sql_taker(dsn, [u.pk for u in users]), args.reviewers, args.seconds
             )
@@ -193,7 +217,10 @@ def main() -> None:
                 percentile(latencies, 0.5),
                 percentile(latencies, 0.99),
             )
-            print(f"  API / bare SQL = {api_rate / sql_rate:.2f} (target: at least 0.25)")
+            print(
+                f"  API / bare SQL = {api_rate / sql_rate:.2f} (target: at least 0.25); "
+                f"bare view / bare SQL = {view_rate / sql_rate:.2f}"
+            )
     finally:
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=30)
