@@ -74,6 +74,24 @@ def test_published_verdicts_carry_what_a_client_shows(alice, erin, newsbot):
     assert item["public_url"].endswith(f"/verdicts/{verdict.id}/")
 
 
+def test_answers_are_written_as_the_rest_framework_writes_json(alice, erin, newsbot):
+    """Non-ASCII text as UTF-8, line and paragraph separators escaped for JavaScript, times
+    with Z: the same bytes as REST framework's own renderer."""
+    from rest_framework.renderers import JSONRenderer
+
+    verdict = publish(author=alice, editor=erin)
+    verdict.rationale = "Les frappes « ciblées »\u2028ont touché\u2029l'EIIL."
+    verdict.save(update_fields=["rationale"])
+
+    answer = client_for(newsbot).get(f"/api/v1/verdicts/{verdict.id}/")
+
+    assert answer.status_code == 200
+    assert answer.content == JSONRenderer().render(answer.json())
+    assert "« ciblées »".encode() in answer.content
+    assert b"\\u2028ont touch\xc3\xa9\\u2029l'EIIL" in answer.content
+    assert answer.json()["published_at"].endswith("Z")
+
+
 def test_verdicts_filter_by_article_claimant_rating_kind_dates_and_text(alice, erin, newsbot):
     old = publish(author=alice, editor=erin, rating="false", claimant="Zamir Kabulov", days_ago=40)
     new = publish(author=alice, editor=erin, rating="true", claimant="Valery Gerasimov")
