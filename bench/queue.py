@@ -94,14 +94,15 @@ def run_clients(take, reviewers: int, seconds: float) -> tuple[int, list[float]]
     return len(flat), flat
 
 
-def api_takes(base_url: str, tokens: list[str], seconds: float) -> tuple[float, float, float]:
-    """Takes per second, p50 and p99 through the API, one reviewer per token."""
+def http_takes(url: str, reviewers: int, seconds: float, tokens: list[str] | None = None):
+    """Takes per second, p50 and p99 of POSTs to `url` from `reviewers` connections, each
+    with its own reviewer's token when `tokens` are given."""
     # wrk's scripts cannot tell a thread's connections apart: one thread per reviewer is
     # how each connection gets its own reviewer's token.
     result = run_wrk(
-        f"{base_url}/api/v1/queue/next/",
-        connections=len(tokens),
-        threads=len(tokens),
+        url,
+        connections=reviewers,
+        threads=reviewers,
         seconds=seconds,
         method="POST",
         tokens=tokens,
@@ -109,23 +110,7 @@ def api_takes(base_url: str, tokens: list[str], seconds: float) -> tuple[float, 
     )
     if 204 in result.unexpected:
         raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
-    result.check("take")
-    return result.rate, result.p50, result.p99
-
-
-def bare_view_takes(base_url: str, reviewer_id: int, reviewers: int, seconds: float):
-    """Takes per second, p50 and p99 of the dequeue in a bare Django view."""
-    result = run_wrk(
-        f"{base_url}/bench/take/?reviewer={reviewer_id}",
-        connections=reviewers,
-        threads=reviewers,
-        seconds=seconds,
-        method="POST",
-        expect=200,
-    )
-    if 204 in result.unexpected:
-        raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
-    result.check("bare view take")
+    result.check(url)
     return result.rate, result.p50, result.p99
 
 
@@ -203,11 +188,10 @@ def main() -> None:
                 f"  load generator: wrk, {args.reviewers} connections, {args.reviewers} threads "
                 "(one per reviewer)"
             )
-            api_rate = report("API", *api_takes(base_url, tokens, args.seconds))
-            view_rate = report(
-                "bare view",
-                *bare_view_takes(base_url, users[0].pk, args.reviewers, args.seconds),
-            )
+            api_url = f"{base_url}/api/v1/queue/next/"
+            api_rate = report("API", *http_takes(api_url, args.reviewers, args.seconds, tokens))
+            view_url = f"{base_url}/bench/take/?reviewer={users[0].pk}"
+            view_rate = report("bare view", *http_takes(view_url, args.reviewers, args.seconds))
             count, latencies = run_clients(
                 sql_taker(dsn, [u.pk for u in users]), args.reviewers, args.seconds
             )
