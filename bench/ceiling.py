@@ -12,6 +12,13 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 
 from factcheck.prepared import FixedStatement
+from reviews.services import DEQUEUE_SQL
+
+# The dequeue, prepared once per connection as the service prepares its own; `bench/queue.py`
+# runs it bare on connections of its own as well.
+DEQUEUE = FixedStatement(
+    "bench_dequeue", DEQUEUE_SQL, {"reviewer": "bigint", "lease_seconds": "double precision"}
+)
 
 
 def bare_verdicts(request):
@@ -40,23 +47,14 @@ def bare_verdicts(request):
     return JsonResponse({"results": rows})
 
 
-_dequeue = None
-
-
 @csrf_exempt
 def bare_take(request):
     """The dequeue alone, for the reviewer in `?reviewer=`: no authentication, throttle,
-    audit event or serializer. Prepared once per connection, as the service's own is."""
-    global _dequeue
-    from reviews.services import DEQUEUE_SQL
-
+    audit event or serializer."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if _dequeue is None:
-        types = {"reviewer": "bigint", "lease_seconds": "double precision"}
-        _dequeue = FixedStatement("bench_bare_take", DEQUEUE_SQL, types)
     with connection.cursor() as cursor:
-        _dequeue.execute(cursor, {"reviewer": int(request.GET["reviewer"]), "lease_seconds": 1800})
+        DEQUEUE.execute(cursor, {"reviewer": int(request.GET["reviewer"]), "lease_seconds": 1800})
         row = cursor.fetchone()
     if row is None:
         return HttpResponse(status=204)

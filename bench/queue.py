@@ -117,12 +117,7 @@ def http_takes(url: str, reviewers: int, seconds: float, tokens: list[str] | Non
 def sql_taker(dsn: str, user_ids: list[int]):
     """The bare dequeue statement on its own connection per reviewer, prepared once per
     connection as the service prepares its own: the ceiling is the database's best."""
-    from factcheck.prepared import FixedStatement
-    from reviews.services import DEQUEUE_SQL
-
-    dequeue = FixedStatement(
-        "bench_dequeue", DEQUEUE_SQL, {"reviewer": "bigint", "lease_seconds": "double precision"}
-    )
+    from ceiling import DEQUEUE as dequeue
 
     def take(index: int):
         connection = psycopg2.connect(dsn)
