@@ -366,7 +366,7 @@ def _send_request(
                 preload_content=False,
                 decode_content=False,
             )
-            return connection, connection.getresponse()
+            response = connection.getresponse()
         except NETWORK_ERRORS as exc:
             connection.close()
             raise network_failure(
@@ -376,6 +376,14 @@ def _send_request(
                 watchdog=watchdog,
                 doing="get a response from",
             ) from exc
+        if watchdog.fired:
+            # The watchdog's shutdown reads as the end of the headers, so headers cut off at
+            # the deadline parse as a whole response missing whatever had not arrived yet
+            # (its Content-Type, its Location): judged on them, it would be the wrong failure.
+            response.release_conn()
+            connection.close()
+            raise _timeout(target, deadline=deadline)
+        return connection, response
     assert failure is not None
     raise failure
 
