@@ -9,6 +9,7 @@ the database; callers turn the `FetchResult` into a snapshot.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,8 @@ __all__ = [
     "resolve_host",
     "validate_fetchable_url",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,6 +84,22 @@ def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> FetchResult:
     carries `error_kind`, a message a person can act on, and whether a retry could help.
     """
     policy = policy or policy_from_settings()
+    try:
+        return _fetch(url, policy=policy)
+    except Exception as exc:  # a fault of ours, or a parser's on hostile input, ends this fetch
+        logger.exception("Fetching %s failed inside the fetcher.", url)
+        return FetchResult(
+            requested_url=url,
+            error_kind=FetchErrorKind.FETCHER_ERROR,
+            error_message=(
+                f"The fetcher failed while reading {url} ({type(exc).__name__}); it will try "
+                "again, and give up if the page keeps failing."
+            ),
+            retryable=True,
+        )
+
+
+def _fetch(url: str, *, policy: FetchPolicy) -> FetchResult:
     visited: list[str] = []
     result = FetchResult(requested_url=url)
     try:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -19,15 +19,28 @@ from django.utils import timezone
 from factcheck.backoff import retry_delay
 from factcheck.errors import InvalidInput
 
-from .fetcher import FetchResult, InvalidURLError, normalize_url, validate_fetchable_url
+from .fetcher import (
+    FetchErrorKind,
+    FetchResult,
+    InvalidURLError,
+    normalize_url,
+    validate_fetchable_url,
+)
 from .models import Source, SourceSnapshot
 from .signals import source_fetch_failed, source_fetched
+from .storable import storable_result
 
 logger = logging.getLogger(__name__)
 
 CLAIMABLE = Q(state=Source.State.PENDING) | Q(
     state=Source.State.FETCHING, lease_expires_at__lt=Now()
 )
+
+
+def _attempts_spent() -> Q:
+    """Sources that have started as many attempts as allowed. A claim counts an attempt, so
+    one whose lease ran out (the worker stopped or hung) counts as much as one that failed."""
+    return Q(attempts__gte=settings.FETCH_MAX_ATTEMPTS)
 
 
 def _tasks_run_in_process() -> bool:
@@ -155,8 +168,9 @@ def source_claim_for_fetch(*, source_id: int) -> Source | None:
     """Take the fetch of a source: it moves to `fetching` under a lease.
 
     Returns None when there is nothing to do (already fetched, failed, blocked, not yet due,
-    or fetching under a live lease), which makes a redelivered task harmless. Raises HostBusy
-    when the host's politeness limit says to wait.
+    or fetching under a live lease), which makes a redelivered task harmless. A source that
+    has used its attempts is failed instead of fetched again, and None returned. Raises
+    HostBusy when the host's politeness limit says to wait.
     """
     with transaction.atomic():
         source = (
@@ -166,6 +180,9 @@ def source_claim_for_fetch(*, source_id: int) -> Source | None:
             .first()
         )
         if source is None:
+            return None
+        if source.attempts >= settings.FETCH_MAX_ATTEMPTS:
+            _give_up(source)
             return None
         if not _tasks_run_in_process():
             _lock_host(source.host)
@@ -197,6 +214,35 @@ def _check_host_politeness(source: Source) -> None:
             raise HostBusy(retry_in=delay - waited)
 
 
+def _give_up(source: Source) -> None:
+    """Fail a source that has used its attempts without a recorded end to the last one.
+    Caller holds the row lock."""
+    if source.state == Source.State.FETCHING:
+        kind = str(FetchErrorKind.LEASE_EXPIRED)
+        reason = (
+            f"Gave up after {source.attempts} attempts: the last one did not finish within "
+            f"its {settings.FETCH_LEASE_SECONDS}-second lease (the worker fetching it stopped "
+            "or hung)."
+        )
+    else:
+        kind = source.last_error_kind
+        reason = f"Gave up after {source.attempts} attempts. {source.last_error}".strip()
+    Source.objects.filter(pk=source.pk).update(
+        state=Source.State.FAILED,
+        lease_expires_at=None,
+        next_attempt_at=None,
+        last_error_kind=kind,
+        last_error=reason,
+        updated_at=Now(),
+    )
+    logger.warning("Fetching %s failed for good: %s", source.url, reason)
+    source_id = source.pk
+    transaction.on_commit(
+        lambda: source_fetch_failed.send(sender=Source, source_id=source_id, reason=reason),
+        robust=True,
+    )
+
+
 def source_release_for_later(*, source_id: int, retry_in: float) -> None:
     """Put back a claim that could not start (politeness), without counting an attempt."""
     Source.objects.filter(pk=source_id, state=Source.State.PENDING).update(
@@ -215,11 +261,47 @@ def _retry_delay(*, attempts: int, retry_after: float | None) -> float:
 
 
 def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapshot | None:
-    """Record what a fetch found, as the holder of the fetch lease `source` was claimed with.
+    """Record what a fetch found, as the holder of the fetch lease `source` was claimed with,
+    in a transaction of its own.
 
     Returns None, writing nothing, when the lease was lost meanwhile (another worker took
-    the fetch over), so a fetch that outlived its lease cannot add a second result.
+    the fetch over), so a fetch that outlived its lease cannot add a second result. When what
+    the fetch found cannot be stored, that failure is recorded instead, in a fresh
+    transaction: a source is never left fetching because its result could not be written.
     """
+    try:
+        return _record(source=source, result=storable_result(result))
+    except Exception as exc:  # whatever refused the write, the attempt must still end
+        logger.exception("Could not store what the fetch of %s found.", source.url)
+        if not connection.in_atomic_block:
+            # A connection the failure broke is replaced, so the fresh transaction can begin.
+            connection.close_if_unusable_or_obsolete()
+        return _record(source=source, result=storable_result(_unstorable(result, exc)))
+
+
+def _unstorable(result: FetchResult, exc: Exception) -> FetchResult:
+    """The failure to store `result`, as a fetch result of its own."""
+    # A database error's text can go on to quote the whole refused row.
+    problem = (str(exc).strip().splitlines() or [""])[0][:300]
+    found = f"a {result.error_kind} failure" if result.error_kind else "an answer"
+    return FetchResult(
+        requested_url=result.requested_url,
+        final_url=result.final_url,
+        status_code=result.status_code,
+        content_type=result.content_type,
+        fetched_at=result.fetched_at,
+        error_kind=FetchErrorKind.RECORD_FAILED,
+        error_message=(
+            f"Fetching {result.final_url or result.requested_url} ended in {found}, but what it "
+            f"found could not be stored ({type(exc).__name__}: {problem})."
+        ),
+        # Only a database that could not be reached may take the same result next time.
+        retryable=isinstance(exc, OperationalError | InterfaceError),
+    )
+
+
+def _record(*, source: Source, result: FetchResult) -> SourceSnapshot | None:
+    """Write a storable `result` as the lease holder; see source_record_result."""
     with transaction.atomic():
         current = (
             Source.objects.select_for_update()
@@ -235,15 +317,15 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
             return None
         snapshot = SourceSnapshot.objects.create(
             source=current,
-            requested_url=result.requested_url[:2048],
-            final_url=(result.final_url or "")[:2048],
+            requested_url=result.requested_url,
+            final_url=result.final_url,
             status_code=result.status_code,
-            content_type=(result.content_type or "")[:255],
-            title=result.title or "",
-            text=result.text or "",
-            metadata=result.metadata or {},
-            links=result.links or [],
-            sha256=result.sha256 or "",
+            content_type=result.content_type,
+            title=result.title,
+            text=result.text,
+            metadata=result.metadata,
+            links=result.links,
+            sha256=result.sha256,
             size=result.size,
             fetched_at=result.fetched_at,
             error_kind=result.error_kind,
@@ -252,6 +334,7 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
         current.lease_expires_at = None
         current.last_error_kind = result.error_kind
         current.last_error = result.error_message
+        # Receivers act in other apps; one that fails must not undo or hide this record.
         if not result.error_kind:
             current.state = Source.State.FETCHED
             current.last_fetched_at = result.fetched_at
@@ -259,7 +342,8 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
             transaction.on_commit(
                 lambda: source_fetched.send(
                     sender=Source, source_id=current.pk, snapshot_id=snapshot.pk
-                )
+                ),
+                robust=True,
             )
         elif result.retryable and current.attempts < settings.FETCH_MAX_ATTEMPTS:
             delay = _retry_delay(attempts=current.attempts, retry_after=result.retry_after_seconds)
@@ -272,7 +356,10 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
             current.next_attempt_at = None
             reason = result.error_message or result.error_kind
             transaction.on_commit(
-                lambda: source_fetch_failed.send(sender=Source, source_id=current.pk, reason=reason)
+                lambda: source_fetch_failed.send(
+                    sender=Source, source_id=current.pk, reason=reason
+                ),
+                robust=True,
             )
         current.save()
     return snapshot
@@ -281,13 +368,21 @@ def source_record_result(*, source: Source, result: FetchResult) -> SourceSnapsh
 def sources_sweep(*, limit: int = 500) -> int:
     """Re-enqueue fetches that are due but may have lost their message: pending rows past
     their attempt time and fetching rows whose lease ran out (a worker died mid-fetch).
+    Sources among them that have used their attempts are failed instead, with the reason.
     Returns how many were enqueued."""
+    with transaction.atomic():
+        spent = Source.objects.select_for_update(skip_locked=True).filter(
+            CLAIMABLE, _attempts_spent()
+        )
+        for source in spent[:limit]:
+            _give_up(source)
     due = (
         Source.objects.filter(
             Q(state=Source.State.PENDING, next_attempt_at__lte=Now())
             | Q(state=Source.State.PENDING, next_attempt_at__isnull=True)
             | Q(state=Source.State.FETCHING, lease_expires_at__lt=Now())
         )
+        .exclude(_attempts_spent())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -24,7 +24,7 @@ def fetch_source(source_id: int) -> str:
     snapshot = services.source_record_result(source=source, result=result)
     if snapshot is None:
         return "superseded"
-    return result.error_kind or "fetched"
+    return snapshot.error_kind or "fetched"
 
 
 @shared_task(ignore_result=True)

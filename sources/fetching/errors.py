@@ -15,6 +15,12 @@ class FetchErrorKind(enum.StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED_CONTENT_TYPE = "unsupported_content_type"
     INVALID_URL = "invalid_url"
+    FETCHER_ERROR = "fetcher_error"
+    """The fetcher itself failed on this page (a fault of ours, or of a parser on odd input)."""
+    RECORD_FAILED = "record_failed"
+    """The fetch ended but what it found could not be stored; the failure was stored instead."""
+    LEASE_EXPIRED = "lease_expired"
+    """An attempt did not finish within its lease: the worker stopped or hung."""
 
 
 class FetchFailure(Exception):
