@@ -15,7 +15,7 @@ from django.utils import timezone
 from factcheck.errors import InvalidInput, InvalidTransition
 from reviews.models import ReviewEvent
 from reviews.services import claims_record_extracted
-from sources.services import source_for_url, sources_for_urls
+from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
 from .extraction.claims import EXTRACTOR_VERSION, extract_claims
 from .extraction.documents import (
@@ -212,8 +212,6 @@ def article_submit_url(*, url: str, submitted_by=None) -> tuple[Article, bool]:
         if existing is not None and existing.ingest_state != Article.IngestState.FAILED:
             return existing, False
         if existing is not None:
-            from sources.services import source_request_refetch
-
             Article.objects.filter(pk=existing.pk).update(
                 ingest_state=Article.IngestState.FETCHING, ingest_error=""
             )
@@ -239,6 +237,10 @@ def article_submit_url(*, url: str, submitted_by=None) -> tuple[Article, bool]:
             from .tasks import extract_fetched_article
 
             extract_fetched_article.delay_on_commit(article.pk)
+        elif source.state in (source.State.FAILED, source.State.BLOCKED):
+            # Its fetch ended before this article waited on it (a link cited elsewhere): only
+            # a new fetch can settle the article, which would otherwise wait for ever.
+            source_request_refetch(source=source)
     return article, True
 
 

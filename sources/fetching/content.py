@@ -80,10 +80,10 @@ def extract_content(
     """
     if media_type in HTML_TYPES:
         html, charset = decode_text(body, declared_charset=declared_charset, is_html=True)
-        return _extract_html(html, charset=charset, url=url)
+        return _extract_html(_without_nul(html), charset=charset, url=url)
     if media_type in PLAIN_TEXT_TYPES:
         text, charset = decode_text(body, declared_charset=declared_charset, is_html=False)
-        return ExtractedContent(text=text, charset=charset)
+        return ExtractedContent(text=_without_nul(text), charset=charset)
     if media_type in PDF_TYPES:
         return _extract_pdf(body)
     return ExtractedContent(charset=declared_charset)
@@ -116,6 +116,12 @@ def decode_text(body: bytes, *, declared_charset: str, is_html: bool) -> tuple[s
     if guess is not None and _codec_for(guess.encoding):
         return body.decode(guess.encoding, errors="replace"), guess.encoding
     return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _without_nul(text: str) -> str:
+    # A reader sees nothing of NUL in page text (browsers drop it), where lxml would put U+FFFD
+    # in the middle of a word; text stored from other types is made storable when recorded.
+    return text.replace("\x00", "")
 
 
 def _codec_for(label: str) -> str:

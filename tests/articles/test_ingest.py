@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from werkzeug import Response
 
 from articles.models import Article, ArticleLink
 from reviews.models import Claim, ReviewEvent
@@ -192,6 +193,158 @@ def test_a_url_that_cannot_be_fetched_fails_the_article_with_the_reason(
     article = Article.objects.get(pk=accepted.json()["id"])
     assert article.ingest_state == "failed"
     assert "404" in article.ingest_error
+
+
+def _submit_url(user, url, capture):
+    """Submit `url` and run what follows on commit (the fetch, then extraction) to the end."""
+    with capture(execute=True):
+        accepted = client_for(user).post("/api/v1/articles/", {"url": url}, format="json")
+    assert accepted.status_code == 202, accepted.json()
+    return Article.objects.get(pk=accepted.json()["id"])
+
+
+NUL_IN_HTML = (
+    "<html><head><title>Flo\x00ods</title></head><body><article><p>"
+    + WIRE_TEXT.replace("people", "peo\x00ple")
+    + "</p></article></body></html>"
+).encode()
+
+
+def test_a_url_serving_hello_nul_world_as_plain_text_fails_with_the_reason(
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
+):
+    local_web.expect_request("/nul.txt").respond_with_data(
+        b"hello\x00world", content_type="text/plain"
+    )
+
+    article = _submit_url(alice, local_web.url_for("/nul.txt"), django_capture_on_commit_callbacks)
+
+    assert article.source.state == "fetched"
+    assert article.source.snapshots.get().text == "helloworld"
+    # Two words are not an article: it fails, saying why, instead of waiting for ever.
+    assert article.ingest_state == "failed"
+    assert "No article text found" in article.ingest_error
+
+
+@pytest.mark.parametrize(
+    ("content_type", "page", "title"),
+    [
+        ("text/plain", WIRE_TEXT.replace("people", "peo\x00ple").encode(), ""),
+        ("text/html; charset=utf-8", NUL_IN_HTML, "Floods"),
+    ],
+)
+def test_a_url_serving_nul_bytes_is_fetched_and_extracted_without_them(
+    alice,
+    local_web,
+    tasks_in_process,
+    django_capture_on_commit_callbacks,
+    content_type,
+    page,
+    title,
+):
+    local_web.expect_request("/nul").respond_with_data(page, content_type=content_type)
+
+    article = _submit_url(alice, local_web.url_for("/nul"), django_capture_on_commit_callbacks)
+
+    assert article.ingest_state == "extracted"
+    assert article.source.state == "fetched"
+    assert article.title == title
+    assert "1,240 people" in article.body
+    for stored in (article.title, article.body, article.raw_content):
+        assert "\x00" not in stored
+    assert Claim.objects.filter(article=article).exists()
+
+
+@pytest.fixture
+def refuse_successful_snapshots():
+    """The database refuses to store a successful snapshot, as it refuses a value it cannot
+    hold; the test's transaction is rolled back at its end, and the trigger with it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_snapshot() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'this snapshot cannot be stored'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_snapshot BEFORE INSERT ON sources_sourcesnapshot "
+            "FOR EACH ROW WHEN (NEW.error_kind = '') EXECUTE FUNCTION test_refuse_snapshot()"
+        )
+
+
+def test_a_url_whose_page_cannot_be_stored_fails_the_article_with_the_reason(
+    alice,
+    local_web,
+    tasks_in_process,
+    django_capture_on_commit_callbacks,
+    refuse_successful_snapshots,
+):
+    local_web.expect_request("/story").respond_with_data(
+        f"<html><body><article><p>{WIRE_TEXT}</p></article></body></html>",
+        content_type="text/html",
+    )
+
+    article = _submit_url(alice, local_web.url_for("/story"), django_capture_on_commit_callbacks)
+
+    assert article.ingest_state == "failed"
+    assert "could not be stored" in article.ingest_error
+    assert article.source.state == "failed"
+
+
+def test_a_url_whose_earlier_fetch_failed_is_fetched_again_for_a_new_article(
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
+):
+    from sources.services import source_for_url
+
+    pages = iter(
+        [
+            Response("Not yet", status=404),
+            Response(
+                f"<html><body><article><p>{WIRE_TEXT}</p></article></body></html>",
+                200,
+                content_type="text/html",
+            ),
+        ]
+    )
+    local_web.expect_request("/story").respond_with_handler(lambda request: next(pages))
+    # Cited as evidence before the page existed: its fetch failed for good.
+    cited = source_for_url(url=local_web.url_for("/story"))
+    fetch_source(cited.pk)
+    assert Source.objects.get(pk=cited.pk).state == "failed"
+
+    article = _submit_url(alice, local_web.url_for("/story"), django_capture_on_commit_callbacks)
+
+    assert article.source_id == cited.pk
+    assert article.ingest_state == "extracted"
+    assert "1,240 people" in article.body
+
+
+def test_an_article_whose_extraction_fails_is_failed_not_left_fetching(
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    local_web.expect_request("/story").respond_with_data(
+        f"<html><body><article><p>{WIRE_TEXT}</p></article></body></html>",
+        content_type="text/html",
+    )
+    # The database refuses the extracted article, as it would refuse any value it cannot hold.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_article() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'this article cannot be stored'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_refuse_article BEFORE UPDATE ON articles_article "
+            "FOR EACH ROW WHEN (NEW.body <> '') EXECUTE FUNCTION test_refuse_article()"
+        )
+
+    article = _submit_url(alice, local_web.url_for("/story"), django_capture_on_commit_callbacks)
+
+    assert article.source.state == "fetched"
+    assert article.ingest_state == "failed"
+    assert "could not be extracted" in article.ingest_error
+    assert article.body == ""
 
 
 def test_re_extraction_adds_but_never_changes_claims_in_review(alice):
