@@ -217,16 +217,17 @@ def _check_host_politeness(source: Source) -> None:
 def _give_up(source: Source) -> None:
     """Fail a source that has used its attempts without a recorded end to the last one.
     Caller holds the row lock."""
+    attempts = f"{source.attempts} attempt{'' if source.attempts == 1 else 's'}"
     if source.state == Source.State.FETCHING:
         kind = str(FetchErrorKind.LEASE_EXPIRED)
         reason = (
-            f"Gave up after {source.attempts} attempts: the last one did not finish within "
-            f"its {settings.FETCH_LEASE_SECONDS}-second lease (the worker fetching it stopped "
-            "or hung)."
+            f"Gave up after {attempts}: the last one did not finish within its "
+            f"{settings.FETCH_LEASE_SECONDS}-second lease (the worker fetching it stopped or "
+            "hung)."
         )
     else:
         kind = source.last_error_kind
-        reason = f"Gave up after {source.attempts} attempts. {source.last_error}".strip()
+        reason = f"Gave up after {attempts}. {source.last_error}".strip()
     Source.objects.filter(pk=source.pk).update(
         state=Source.State.FAILED,
         lease_expires_at=None,

@@ -277,3 +277,21 @@ class TestTheAttemptLimit:
         assert (source.state, source.attempts) == ("failed", 2)
         assert fetch_source(source.pk) == "nothing to do"
         assert len(local_web.log) == 1
+
+    def test_a_lowered_limit_fails_sources_waiting_to_retry_that_have_used_it(
+        self, local_web, settings
+    ):
+        local_web.expect_request("/down").respond_with_data("Oops", status=503)
+        source = services.source_for_url(url=local_web.url_for("/down"))
+        fetch_source(source.pk)
+        Source.objects.filter(pk=source.pk).update(next_attempt_at=timezone.now())
+        settings.FETCH_MAX_ATTEMPTS = 1
+
+        assert services.sources_sweep() == 0
+
+        source.refresh_from_db()
+        assert (source.state, source.attempts) == ("failed", 1)
+        assert source.last_error_kind == "http_error"
+        assert source.last_error.startswith("Gave up after 1 attempt.")
+        assert "503" in source.last_error
+        assert len(local_web.log) == 1
