@@ -2,6 +2,7 @@
 
 import math
 import time
+from functools import partial
 
 from django.core.cache import cache as default_cache
 from rest_framework.settings import api_settings
@@ -34,8 +35,14 @@ class PerTokenRateThrottle(BaseThrottle):
             return True
         allowed, period = parse_rate(rate)
         key = self.get_cache_key(request, view)
-        spend = _spend_on_redis if hasattr(self.cache, "redis_client") else _spend_in_cache
-        wait = spend(self.cache, key, now=self.timer(), interval=period / allowed, period=period)
+        budget = {"now": self.timer(), "interval": period / allowed, "period": period}
+        if hasattr(self.cache, "redis_client"):
+            # Fails open: while Redis cannot be reached, requests go unthrottled (a warning
+            # is logged) rather than the API going down with it.
+            spend = partial(_spend_on_redis, self.cache, key, **budget)
+            wait = self.cache.unless_unavailable(spend, fallback=None)
+        else:
+            wait = _spend_in_cache(self.cache, key, **budget)
         if wait is not None:
             self.wait_seconds = wait
             return False

@@ -1,13 +1,16 @@
 """Real service processes for tests: Celery workers and a web server on the test database."""
 
 import os
+import selectors
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -71,7 +74,12 @@ def start_worker(
     )
 
 
-def start_web(env: dict, port: int) -> subprocess.Popen:
+def start_web(
+    env: dict, port: int, *options: str, log_path: Path | None = None
+) -> subprocess.Popen:
+    """gunicorn from the project root (so it reads gunicorn.conf.py there), with `options`
+    added to its command line; its output goes to `log_path` when given."""
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -80,11 +88,12 @@ def start_web(env: dict, port: int) -> subprocess.Popen:
             "factcheck.wsgi:application",
             f"--bind=127.0.0.1:{port}",
             "--workers=2",
+            *options,
         ],
         cwd=PROJECT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -128,3 +137,34 @@ def wait_until(predicate: Callable[[], bool], *, timeout: float, interval: float
             return
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A server on 127.0.0.1 that accepts every connection and never answers, nor closes
+    one: a dependency that hangs rather than refuses. Yields its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    listener.setblocking(False)
+    accepted: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept_until_stopped() -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(listener, selectors.EVENT_READ)
+            while not stopping.is_set():
+                if selector.select(timeout=0.1):
+                    with suppress(BlockingIOError):  # another readiness, already taken
+                        accepted.append(listener.accept()[0])
+
+    acceptor = threading.Thread(target=accept_until_stopped, daemon=True)
+    acceptor.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stopping.set()
+        acceptor.join(timeout=5)
+        for sock in accepted:
+            sock.close()
+        listener.close()

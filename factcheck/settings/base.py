@@ -94,6 +94,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that stops answering fails a request (and /healthz) in seconds rather than
+    # holding it until gunicorn kills the worker (libpq waits forever by default).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
     # Django's, preparing the repeated queries of the busiest reads (see factcheck.db).
     DATABASES["default"]["ENGINE"] = "factcheck.db"
 
@@ -177,6 +182,13 @@ REST_FRAMEWORK = {
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis clients
+    # Redis answers in well under a millisecond: one that does not answer within this is
+    # treated as down (the service goes on without it, see factcheck.cache) instead of
+    # costing each request redis-py's 5 s.
+    _cache_timeout = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
 # Rendered API answers, each under the version of the data it shows, in each web process's
 # own memory: a hit costs no round trip, and a restart (a new release, changed settings)
 # starts afresh. About 200 pages of 50 verdicts is some 15 MB a process.
@@ -249,6 +261,19 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 # Must exceed the longest task (hard limit) or Redis redelivers work still in progress.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A broker that accepts connections and never answers would otherwise hold a publish
+    # (and the request that made it) forever: kombu waits without limit by default.
+    "socket_timeout": env.float("CELERY_BROKER_TIMEOUT_SECONDS", default=0.5),
+    "socket_connect_timeout": env.float("CELERY_BROKER_TIMEOUT_SECONDS", default=0.5),
+}
+# Publishing gives up after about a second (two tries): the row is already committed and the
+# periodic sweeps send what was not sent (see factcheck.celery.Task).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
@@ -268,19 +293,51 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.sweep_webhooks",
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=60.0),
     },
+    "worker-heartbeat": {
+        "task": "factcheck.worker_heartbeat",
+        "schedule": env.float("WORKER_HEARTBEAT_SECONDS", default=30.0),
+        # One missed beat is superseded by the next; none piles up while no worker runs.
+        "options": {"expires": env.float("WORKER_HEARTBEAT_SECONDS", default=30.0)},
+    },
 }
+# /healthz reports a worker as seen when one recorded a heartbeat (in the cache) this recently.
+WORKER_SEEN_WITHIN_SECONDS = env.float("WORKER_SEEN_WITHIN_SECONDS", default=120.0)
 
 # --- Logging --------------------------------------------------------------------------------
+# Every line goes through a handler that redacts secrets (an API token in a logged URL, a
+# password in a broker URL): see factcheck.redaction.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "factcheck.redaction.RedactSecrets"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django's default config gives these two handlers of their own, which would skip the
+        # filter: `django` a console one for DEBUG (its records reach the root's anyway) and
+        # mail to ADMINS (never set here); `django.server` one for runserver's request lines.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
 
