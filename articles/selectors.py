@@ -23,8 +23,9 @@ def article_detail_queryset() -> QuerySet[Article]:
     )
 
 
-def article_by_url(url: str) -> Article | None:
-    """The article submitted from, or published at, `url` (also in normalised form)."""
+def article_by_url(url: str, *, among: QuerySet[Article] | None = None) -> Article | None:
+    """The article submitted from, or published at, `url` (also in normalised form), of
+    `among` (by default, every article)."""
     from django.db.models import Q
 
     from sources.fetcher import InvalidURLError, normalize_url
@@ -32,8 +33,9 @@ def article_by_url(url: str) -> Article | None:
     candidates = {url}
     with contextlib.suppress(InvalidURLError):
         candidates.add(normalize_url(url))
+    articles = Article.objects.all() if among is None else among
     return (
-        Article.objects.filter(Q(source_url__in=candidates) | Q(canonical_url__in=candidates))
+        articles.filter(Q(source_url__in=candidates) | Q(canonical_url__in=candidates))
         .order_by("-created_at")
         .first()
     )

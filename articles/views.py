@@ -4,7 +4,7 @@ Writes go through articles.services (ingest) and reviews.services (triage, poste
 review pages)."""
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import Role, user_has_role
 from factcheck.errors import DomainError
 from factcheck.pages import CHECKERS, render_page, role_required
+from reviews import selectors as review_selectors
 from reviews.forms import BoostForm, DismissForm
-from reviews.models import Claim, ClaimState, Verdict
+from reviews.models import Claim, ClaimState
 from reviews.rendering import marked_up_body
 
 from . import selectors, services
@@ -98,21 +99,15 @@ def article_new(request):
     return render_page(request, "articles/article_new.html", {"form": form}, status=status)
 
 
-def _claims_with_verdicts(article: Article) -> list[Claim]:
+def _claims_with_verdicts(article: Article, user) -> list[Claim]:
+    """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
+    draft or a submitted verdict only for its author and editors), or None."""
     claims = list(
-        Claim.objects.filter(article=article)
-        .select_related("assignee")
-        .prefetch_related(
-            Prefetch(
-                "verdicts",
-                queryset=Verdict.objects.exclude(state="superseded").order_by("-created_at"),
-            )
-        )
-        .order_by("start")
+        Claim.objects.filter(article=article).select_related("assignee").order_by("start")
     )
+    visible = review_selectors.verdicts_visible_on_claims(claims=claims, user=user)
     for claim in claims:
-        verdicts = list(claim.verdicts.all())
-        claim.current_verdict = verdicts[0] if verdicts else None
+        claim.current_verdict = visible.get(claim.pk)
     return claims
 
 
@@ -120,7 +115,7 @@ def _claims_with_verdicts(article: Article) -> list[Claim]:
 @require_GET
 def article_detail(request, pk: int):
     article = get_object_or_404(Article, pk=pk)
-    claims = _claims_with_verdicts(article)
+    claims = _claims_with_verdicts(article, request.user)
     counts = {value: 0 for value, _label in ClaimState.choices}
     for claim in claims:
         counts[claim.state] += 1

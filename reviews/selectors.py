@@ -1,9 +1,10 @@
 """Reads of the review workflow worth naming, scoped to what the caller may see."""
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from accounts.roles import Role, user_has_role
+from articles.models import Article
 
 from .models import OPEN_VERDICT_STATES, Claim, EvidenceLink, ReviewEvent, Verdict
 
@@ -43,16 +44,35 @@ def claim_with_evidence(claim: Claim) -> Claim:
     return claim
 
 
+def _sees_open_verdict(verdict: Verdict, user) -> bool:
+    """Work in progress (a draft, or a verdict waiting for sign-off) is for its author and
+    editors only."""
+    return verdict.author_id == user.pk or user_has_role(user, Role.EDITOR)
+
+
 def verdict_visible_on_claim(*, claim: Claim, user) -> Verdict | None:
     """The verdict a caller sees on a claim: the open one for its author and editors,
     otherwise the published one."""
     verdicts = Verdict.objects.filter(claim=claim).select_related("author", "signed_off_by")
     open_verdict = verdicts.filter(state__in=OPEN_VERDICT_STATES).first()
-    if open_verdict is not None and (
-        open_verdict.author_id == user.pk or user_has_role(user, Role.EDITOR)
-    ):
+    if open_verdict is not None and _sees_open_verdict(open_verdict, user):
         return open_verdict
     return verdicts.filter(state="published").first()
+
+
+def verdicts_visible_on_claims(*, claims: list[Claim], user) -> dict[int, Verdict]:
+    """`verdict_visible_on_claim` for many claims in one query: claim id to verdict, for the
+    claims that have one the caller sees."""
+    visible: dict[int, Verdict] = {}
+    for verdict in Verdict.objects.filter(
+        claim__in=claims, state__in=[*OPEN_VERDICT_STATES, "published"]
+    ).order_by("claim_id", "-created_at", "-id"):
+        if verdict.state == "published":
+            visible.setdefault(verdict.claim_id, verdict)
+        elif _sees_open_verdict(verdict, user):
+            # The open verdict, when the caller may see it, stands before the published one.
+            visible[verdict.claim_id] = verdict
+    return visible
 
 
 def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
@@ -84,7 +104,8 @@ def published_verdicts() -> QuerySet[Verdict]:
             Prefetch(
                 "claim__evidence",
                 queryset=EvidenceLink.objects.select_related("source")
-                .only("id", "claim_id", "url", "stance", "note", "created_at", "source__state")
+                # No note: notes are the newsroom's working notes, never published.
+                .only("id", "claim_id", "url", "stance", "created_at", "source__state")
                 .order_by("created_at", "id"),
             )
         )
@@ -115,21 +136,38 @@ def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> Query
 IN_REVIEW_STATES = ("assigned", "submitted", "returned")
 
 
-def article_claim_summary(*, article) -> dict:
-    """Counts of an article's claims by where they stand, and of its published ratings."""
-    from django.db.models import Count
-
-    by_state = dict(
-        Claim.objects.filter(article=article)
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
+def articles_with_published_verdicts() -> QuerySet[Article]:
+    """The articles the public and API clients may know of: those with a published verdict.
+    Anything else was only ingested, or is still being checked."""
+    return Article.objects.filter(
+        Exists(Verdict.objects.filter(claim__article=OuterRef("pk"), state="published"))
     )
+
+
+def _published_ratings(article) -> dict[str, int]:
     by_rating = dict(
         Verdict.objects.filter(claim__article=article, state="published")
         .values_list("rating")
         .annotate(n=Count("id"))
         .values_list("rating", "n")
+    )
+    return {rating: by_rating.get(rating, 0) for rating in _rating_values()}
+
+
+def article_published_summary(*, article) -> dict:
+    """What clients see of an article's claims: how many have a published verdict, by
+    rating. How many were found, triaged, dismissed or are in review stays in the newsroom."""
+    ratings = _published_ratings(article)
+    return {"published": sum(ratings.values()), "ratings": ratings}
+
+
+def article_claim_summary(*, article) -> dict:
+    """Counts of an article's claims by where they stand, and of its published ratings."""
+    by_state = dict(
+        Claim.objects.filter(article=article)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
     )
     return {
         "found": sum(by_state.values()),
@@ -138,7 +176,7 @@ def article_claim_summary(*, article) -> dict:
         "in_review": sum(by_state.get(state, 0) for state in IN_REVIEW_STATES),
         "published": by_state.get("published", 0),
         "dismissed": by_state.get("dismissed", 0),
-        "ratings": {rating: by_rating.get(rating, 0) for rating in _rating_values()},
+        "ratings": _published_ratings(article),
     }
 
 

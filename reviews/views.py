@@ -7,8 +7,8 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models import Count, DurationField, ExpressionWrapper, F
+from django.db.models.functions import Now, Substr
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, user_has_role
-from articles.models import Article
 from factcheck.errors import DomainError, StaleVersion
 from factcheck.pages import CHECKERS, EDITORS, is_htmx, redirect_back, render_page, role_required
 from sources.models import Source, SourceSnapshot
@@ -158,32 +157,38 @@ def _evidence_with_snapshots(claim: Claim) -> list[EvidenceLink]:
     return links
 
 
-def _evidence_context(claim: Claim, user) -> dict:
+def _evidence_context(claim: Claim, *, may_work: bool) -> dict:
     links = _evidence_with_snapshots(claim)
     return {
         "claim": claim,
         "evidence": links,
         "fetch_pending": any(link.source.state in PENDING_FETCH_STATES for link in links),
-        "may_work": _may_work_on(claim, user),
+        "may_work": may_work,
     }
 
 
-def _may_work_on(claim: Claim, user) -> bool:
-    """Whether to offer the forms; the services decide when they are used."""
-    if claim.assignee_id != user.pk:
-        return False
-    if claim.state == ClaimState.RETURNED:
-        return True
-    return (
-        claim.state == ClaimState.ASSIGNED
-        and claim.lease_expires_at is not None
-        and claim.lease_expires_at > timezone.now()
-    )
+def _check_may_work(claim: Claim, user) -> None:
+    """Raise the services' refusal unless `user` may work on `claim` now.
+
+    The services' own rule (the holder, while the lease lasts on the database clock; the
+    author of a returned verdict), asked before a page shows or does anything with the
+    claim's verdict, so that a page never shows or confirms work the API would not."""
+    services._check_may_work_on(claim, user)
 
 
-def _open_verdict(claim: Claim) -> Verdict | None:
+def _refusal_to_work(claim: Claim, user) -> DomainError | None:
+    try:
+        _check_may_work(claim, user)
+    except DomainError as refusal:
+        return refusal
+    return None
+
+
+def _own_open_verdict(claim: Claim, user) -> Verdict | None:
+    """The caller's own verdict in progress on the claim: the only one a save compares with,
+    so a refused or conflicting save never shows or confirms anyone else's work."""
     return (
-        Verdict.objects.filter(claim=claim, state__in=OPEN_VERDICT_STATES)
+        Verdict.objects.filter(claim=claim, state__in=OPEN_VERDICT_STATES, author=user)
         .select_related("author")
         .first()
     )
@@ -210,11 +215,18 @@ def _workspace(
 ):
     user = request.user
     claim = get_object_or_404(
-        selectors.claims_visible_to(user).select_related("article"), pk=claim_id
+        selectors.claims_visible_to(user)
+        .select_related("article")
+        .annotate(
+            lease_left=ExpressionWrapper(
+                F("lease_expires_at") - Now(), output_field=DurationField()
+            )
+        ),
+        pk=claim_id,
     )
     article = claim.article
     verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
-    may_work = _may_work_on(claim, user)
+    may_work = _refusal_to_work(claim, user) is None
     may_edit_verdict = may_work and (
         verdict is None
         or (verdict.author_id == user.pk and verdict.state in EDITABLE_VERDICT_STATES)
@@ -234,8 +246,9 @@ def _workspace(
         selectors.claims_visible_to(user).filter(article_id=article.pk).order_by("start")
     )
     lease_seconds_left = None
-    if claim.state == ClaimState.ASSIGNED and claim.lease_expires_at:
-        lease_seconds_left = max(0, int((claim.lease_expires_at - timezone.now()).total_seconds()))
+    if claim.state == ClaimState.ASSIGNED and claim.lease_left is not None:
+        # On the database clock, as the lease is judged: never "run out" while work is taken.
+        lease_seconds_left = max(int(claim.lease_left.total_seconds()), 1) if may_work else 0
     returned = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
     return render_page(
         request,
@@ -259,7 +272,7 @@ def _workspace(
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
             "returned": returned,
             "events": selectors.claim_events(claim=claim),
-            **_evidence_context(claim, user),
+            **_evidence_context(claim, may_work=may_work),
         },
         status=status,
     )
@@ -276,7 +289,10 @@ def claim_workspace(request, pk: int):
 def claim_evidence(request, pk: int):
     """The evidence list alone: polled while any source is still being fetched."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
-    return render(request, "reviews/_evidence_list.html", _evidence_context(claim, request.user))
+    may_work = _refusal_to_work(claim, request.user) is None
+    return render(
+        request, "reviews/_evidence_list.html", _evidence_context(claim, may_work=may_work)
+    )
 
 
 @role_required(*CHECKERS)
@@ -284,8 +300,11 @@ def claim_evidence(request, pk: int):
 def evidence_add(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     form = EvidenceForm(request.POST)
+    refusal = _refusal_to_work(claim, request.user)
     error = ""
-    if form.is_valid():
+    if refusal is not None:
+        error = refusal.message
+    elif form.is_valid():
         try:
             services.evidence_add(claim=claim, by=request.user, **form.cleaned_data)
         except DomainError as refused:
@@ -300,7 +319,7 @@ def evidence_add(request, pk: int):
     status = 400 if error else 200
     if is_htmx(request):
         context = {
-            **_evidence_context(claim, request.user),
+            **_evidence_context(claim, may_work=refusal is None),
             "evidence_form": form,
             "evidence_error": error,
         }
@@ -318,7 +337,7 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
 
     The form comes back with the person's values and the saved version, so saving again is a
     deliberate choice to replace the other version, never a silent overwrite."""
-    saved = _open_verdict(claim)
+    saved = _own_open_verdict(claim, request.user)
     if saved is None:
         messages.error(request, "The verdict is no longer open for changes.")
         return redirect("claim-workspace", claim.pk)
@@ -369,6 +388,12 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
 def verdict_save(request, pk: int):
     """Save the draft (and submit it, when asked) against the version the form was loaded with."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    refusal = _refusal_to_work(claim, request.user)
+    if refusal is not None:
+        # Refused before anything is compared with what is saved: the answer is the same
+        # whatever the form holds, so it can neither show nor confirm someone else's draft.
+        messages.error(request, f"Not saved: {refusal.message}")
+        return _workspace(request, pk, status=refusal.status_code)
     form = VerdictForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not saved: {_form_errors(form)}")
@@ -376,7 +401,7 @@ def verdict_save(request, pk: int):
     fields = form.verdict_fields()
     loaded_version = form.cleaned_data["version"]
     submitting = request.POST.get("action") == "submit"
-    current = _open_verdict(claim)
+    current = _own_open_verdict(claim, request.user)
     saved = True
     try:
         if loaded_version is None:
@@ -424,6 +449,7 @@ def verdict_save(request, pk: int):
 def claim_release(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     try:
+        _check_may_work(claim, request.user)
         services.claim_release(claim=claim, by=request.user)
     except DomainError as refused:
         messages.error(request, refused.message)
@@ -437,6 +463,7 @@ def claim_release(request, pk: int):
 def claim_renew(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     try:
+        _check_may_work(claim, request.user)
         services.claim_renew(claim=claim, by=request.user)
     except DomainError as refused:
         messages.error(request, refused.message)
@@ -633,13 +660,8 @@ def claim_boost(request, pk: int):
 
 
 def verdict_public(request, pk: int):
-    verdict = get_object_or_404(
-        Verdict.objects.select_related("claim__article", "signed_off_by").prefetch_related(
-            "claim__evidence__source"
-        ),
-        pk=pk,
-        state="published",
-    )
+    # The one read of published verdicts: published ones only, evidence without its notes.
+    verdict = get_object_or_404(selectors.published_verdicts(), pk=pk)
     claimreview = claimreview_for_verdict(verdict)
     return render_page(
         request,
@@ -660,7 +682,8 @@ def verdict_public(request, pk: int):
 
 
 def article_public(request, pk: int):
-    article = get_object_or_404(Article, pk=pk)
+    # An article nothing was published on is not known here at all, title included.
+    article = get_object_or_404(selectors.articles_with_published_verdicts(), pk=pk)
     verdicts = (
         Verdict.objects.filter(claim__article=article, state="published")
         .select_related("claim")

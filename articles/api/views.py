@@ -1,8 +1,10 @@
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     inline_serializer,
 )
@@ -15,7 +17,8 @@ from articles import selectors, services
 from articles.models import Article
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
-from factcheck.errors import InvalidInput, NotFound
+from factcheck.errors import NotFound
+from factcheck.fields import StrictCharField
 from reviews import selectors as review_selectors
 from reviews.api.published import (
     PublishedVerdictSerializer,
@@ -24,6 +27,7 @@ from reviews.api.published import (
     summary_rows,
 )
 from reviews.models import Verdict
+from sources.fetcher import InvalidURLError, validate_fetchable_url
 
 from .serializers import ArticleDetailSerializer, ArticleSerializer, ArticleSubmitSerializer
 
@@ -53,6 +57,65 @@ class ArticleSummarySerializer(serializers.Serializer):
         },
     )
     verdicts = PublishedVerdictSerializer(many=True)
+
+
+class PublishedArticleSerializer(ArticleSerializer):
+    """An article as API clients see it: what it is, never how it went through the newsroom."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [
+            "id",
+            "source_url",
+            "canonical_url",
+            "title",
+            "byline",
+            "publisher",
+            "published_at",
+            "language",
+        ]
+
+
+class PublishedArticleSummarySerializer(serializers.Serializer):
+    """The summary API clients get: the published verdicts and their counts only."""
+
+    article = PublishedArticleSerializer()
+    claims = inline_serializer(
+        "ArticlePublishedClaimCounts",
+        {
+            "published": serializers.IntegerField(),
+            "ratings": serializers.DictField(child=serializers.IntegerField()),
+        },
+    )
+    verdicts = PublishedVerdictSerializer(many=True)
+
+
+SUMMARY_RESPONSES = {
+    200: OpenApiResponse(
+        PolymorphicProxySerializer(
+            component_name="ArticleSummaryAnswer",
+            serializers=[ArticleSummarySerializer, PublishedArticleSummarySerializer],
+            resource_type_field_name=None,
+        ),
+        "Fact-checkers and editors get the full summary; API clients get the published "
+        "part, and 404 for an article with nothing published.",
+    ),
+    **ERROR_RESPONSES,
+}
+MISSING_URL = "Give the article's address: ?url=https://..."
+
+
+class SummaryByUrlParams(serializers.Serializer):
+    url = StrictCharField(error_messages={"required": MISSING_URL, "blank": MISSING_URL})
+
+    def validate_url(self, value: str) -> str:
+        # A value that is no web address could never match a stored one, and some (a NUL
+        # character) the database refuses to even compare: answer 400, not 404 or 500.
+        try:
+            return validate_fetchable_url(value)
+        except InvalidURLError as exc:
+            raise serializers.ValidationError(
+                f"Not a usable web address: {exc} Give the article's address: ?url=https://..."
+            ) from exc
 
 
 class ArticleViewSet(
@@ -114,8 +177,17 @@ class ArticleViewSet(
         response["Location"] = f"/api/v1/articles/{article.pk}/"
         return response
 
+    def _sees_the_newsroom(self) -> bool:
+        """Fact-checkers and editors see how an article stands in the newsroom; API clients
+        see what was published on it, and nothing of an article with nothing published."""
+        return IsChecker().has_permission(self.request, self)
+
+    def _summary_articles(self):
+        if self._sees_the_newsroom():
+            return selectors.article_list()
+        return review_selectors.articles_with_published_verdicts()
+
     def _summary_response(self, article) -> Response:
-        counts = review_selectors.article_claim_summary(article=article)
         verdicts = published_verdict_summaries(
             summary_rows(
                 Verdict.objects.filter(state="published", claim__article=article).order_by(
@@ -124,33 +196,45 @@ class ArticleViewSet(
             )
         )
         self.last_modified = latest_published_at(verdicts)
+        if not self._sees_the_newsroom():
+            return Response(
+                {
+                    "article": PublishedArticleSerializer(article).data,
+                    "claims": review_selectors.article_published_summary(article=article),
+                    "verdicts": verdicts,
+                }
+            )
         return Response(
             {
                 "article": ArticleSerializer(article).data,
-                "claims": counts,
+                "claims": review_selectors.article_claim_summary(article=article),
                 "verdicts": verdicts,
             }
         )
 
-    @extend_schema(responses={200: ArticleSummarySerializer, **ERROR_RESPONSES})
+    @extend_schema(responses=SUMMARY_RESPONSES)
     @action(detail=True, methods=["get"], permission_classes=[IsReader])
     def summary(self, request, pk=None):
         """How many claims were found, queued, in review and published, the count per
-        rating, and the published verdicts."""
-        return self._summary_response(self.get_object())
+        rating, and the published verdicts. API clients get the published part only."""
+        # Not filtered by the list's query parameters: they could tell a client about
+        # what is not published (an ingest state, say).
+        return self._summary_response(get_object_or_404(self._summary_articles(), pk=pk))
 
     @extend_schema(
         operation_id="articles_summary_by_url",
         parameters=[OpenApiParameter("url", OpenApiTypes.STR, required=True)],
-        responses={200: ArticleSummarySerializer, **ERROR_RESPONSES},
+        responses=SUMMARY_RESPONSES,
     )
     @action(detail=False, methods=["get"], url_path="summary", permission_classes=[IsReader])
     def summary_by_url(self, request):
         """The summary of the article at `url` (its submitted or canonical URL)."""
-        url = request.query_params.get("url", "").strip()
-        if not url:
-            raise InvalidInput("Give the article's address: ?url=https://...")
-        article = selectors.article_by_url(url)
+        params = SummaryByUrlParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        url = params.validated_data["url"]
+        article = selectors.article_by_url(url, among=self._summary_articles())
         if article is None:
-            raise NotFound(f"No article with the URL {url!r} is stored.")
+            if self._sees_the_newsroom():
+                raise NotFound(f"No article with the URL {url!r} is stored.")
+            raise NotFound(f"No fact check is published on an article with the URL {url!r}.")
         return self._summary_response(article)

@@ -802,14 +802,28 @@ def test_unpublished_verdicts_have_no_public_page(submitted_verdict):
     assert Client().get(reverse("verdict-public", args=[submitted_verdict.pk])).status_code == 404
 
 
-def test_the_public_article_summary_escapes_its_title(hostile_article):
-    article, _, _ = hostile_article
+def test_the_public_article_summary_escapes_its_title(submitted_verdict, erin):
+    verdict = services.verdict_approve(
+        verdict=submitted_verdict, by=erin, expected_version=submitted_verdict.version
+    )
+    article = verdict.claim.article
+    Article.objects.filter(pk=article.pk).update(title=f"Roads {SCRIPT}", publisher=IMG)
 
     html = Client().get(reverse("article-public", args=[article.pk])).content.decode()
 
     assert SCRIPT not in html
+    assert IMG not in html
     assert "Roads &lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "No published verdicts yet." in html
+    assert reverse("verdict-public", args=[verdict.pk]) in html
+
+
+def test_an_article_with_nothing_published_has_no_public_summary(hostile_article):
+    article, _, _ = hostile_article
+
+    response = Client().get(reverse("article-public", args=[article.pk]))
+
+    assert response.status_code == 404
+    assert "Roads" not in response.content.decode()
 
 
 def test_a_submitted_url_is_read_in_the_background_while_the_page_waits(erin, signed_in):
