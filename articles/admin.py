@@ -3,19 +3,36 @@ from django.contrib import admin
 from .models import Article, ArticleLink
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Articles change only through articles.services: claims point into the body by offset,
+    and the title and publisher are part of published fact checks, which subscribers hear of
+    only through the workflow. The admin shows them and never adds, changes or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ArticleLinkInline(admin.TabularInline):
     model = ArticleLink
     extra = 0
     fields = ["url", "anchor_text", "position", "source"]
-    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "publisher",
@@ -27,27 +44,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["ingest_state", "input_format", "language", "publisher"]
     search_fields = ["title", "source_url", "canonical_url", "byline", "publisher", "content_hash"]
     date_hierarchy = "created_at"
-    # Claims point into the body by offset, so the body and its hash are never edited here.
-    readonly_fields = [
-        "body",
-        "content_hash",
-        "raw_content",
-        "input_format",
-        "ingest_state",
-        "ingest_error",
-        "source",
-        "submitted_by",
-        "extracted_at",
-        "extractor_version",
-        "created_at",
-        "updated_at",
-    ]
     inlines = [ArticleLinkInline]
 
 
 @admin.register(ArticleLink)
-class ArticleLinkAdmin(admin.ModelAdmin):
+class ArticleLinkAdmin(ReadOnlyAdmin):
     list_display = ["url", "anchor_text", "article"]
     search_fields = ["url", "anchor_text", "article__title"]
     list_select_related = ["article"]
-    raw_id_fields = ["article", "source"]

@@ -3,13 +3,24 @@ from django.contrib import admin
 from .models import Claim, EvidenceLink, ReviewEvent, Verdict
 
 
-class ReadOnlyEventsInline(admin.TabularInline):
-    model = ReviewEvent
-    fk_name = "claim"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow state changes only through the review services, which check the move, bump
+    the verdict's version, record the event and tell webhook subscribers. The admin shows it
+    and never adds, changes or deletes it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
-    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -17,20 +28,23 @@ class ReadOnlyEventsInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-
-class EvidenceInline(admin.TabularInline):
-    model = EvidenceLink
-    extra = 0
-    fields = ["url", "stance", "note", "added_by", "source"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
+class ReadOnlyEventsInline(ReadOnlyInline):
+    model = ReviewEvent
+    fk_name = "claim"
+    fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = EvidenceLink
+    fields = ["url", "stance", "note", "added_by", "source"]
+
+
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -44,29 +58,11 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind", "dismiss_reason"]
     search_fields = ["text", "claimant", "article__title"]
     list_select_related = ["article", "assignee"]
-    raw_id_fields = ["article", "assignee"]
-    # Workflow fields change only through the review services, which audit every move.
-    readonly_fields = [
-        "article",
-        "text",
-        "start",
-        "end",
-        "state",
-        "assignee",
-        "lease_expires_at",
-        "dismiss_reason",
-        "score",
-        "reasons",
-        "quantities",
-        "extractor_version",
-        "created_at",
-        "updated_at",
-    ]
     inlines = [EvidenceInline, ReadOnlyEventsInline]
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "claim",
@@ -80,45 +76,22 @@ class VerdictAdmin(admin.ModelAdmin):
     list_filter = ["state", "rating"]
     search_fields = ["headline", "rationale", "claim__text", "author__username"]
     list_select_related = ["claim", "author", "signed_off_by"]
-    readonly_fields = [
-        "claim",
-        "state",
-        "author",
-        "version",
-        "submitted_at",
-        "signed_off_by",
-        "signed_off_at",
-        "signoff_comment",
-        "published_at",
-        "created_at",
-        "updated_at",
-    ]
 
 
 @admin.register(EvidenceLink)
-class EvidenceLinkAdmin(admin.ModelAdmin):
+class EvidenceLinkAdmin(ReadOnlyAdmin):
     list_display = ["url", "stance", "claim", "added_by", "created_at"]
     list_filter = ["stance"]
     search_fields = ["url", "note", "claim__text"]
     list_select_related = ["claim", "added_by"]
-    raw_id_fields = ["claim", "source", "added_by"]
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
-    """The audit trail: readable, never editable."""
+class ReviewEventAdmin(ReadOnlyAdmin):
+    """The audit trail."""
 
     list_display = ["created_at", "actor", "action", "from_state", "to_state", "claim", "article"]
     list_filter = ["action", "to_state"]
     search_fields = ["comment", "claim__text", "actor__username"]
     list_select_related = ["actor", "claim", "article"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,21 @@ from django.contrib import admin
 from .models import Source, SourceSnapshot
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Sources move through the fetch queue (sources.services and the workers), and a
+    snapshot is what a fetch found: evidence behind published verdicts. The admin shows them
+    and never adds, changes or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SnapshotInline(admin.TabularInline):
     model = SourceSnapshot
     extra = 0
@@ -16,15 +31,17 @@ class SnapshotInline(admin.TabularInline):
         "size",
         "error_kind",
     ]
-    readonly_fields = fields
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ReadOnlyAdmin):
     list_display = [
         "url",
         "state",
@@ -35,15 +52,12 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["state", "last_error_kind"]
     search_fields = ["url", "host"]
-    readonly_fields = ["created_at", "updated_at", "last_fetched_at"]
     date_hierarchy = "created_at"
     inlines = [SnapshotInline]
 
 
 @admin.register(SourceSnapshot)
-class SourceSnapshotAdmin(admin.ModelAdmin):
-    """Snapshots are what a fetch found: evidence, never edited by hand."""
-
+class SourceSnapshotAdmin(ReadOnlyAdmin):
     list_display = [
         "requested_url",
         "status_code",
@@ -57,9 +71,3 @@ class SourceSnapshotAdmin(admin.ModelAdmin):
     search_fields = ["requested_url", "final_url", "title", "sha256"]
     list_select_related = ["source"]
     date_hierarchy = "fetched_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
