@@ -3,6 +3,8 @@ it is an article."""
 
 from django import forms
 
+from factcheck.fields import FormChoiceField
+
 from .models import Article
 
 MAX_CONTENT_CHARS = 2_000_000
@@ -16,7 +18,7 @@ INPUT_FORMATS = [
 
 
 class IngestForm(forms.Form):
-    input_format = forms.ChoiceField(
+    input_format = FormChoiceField(
         label="What you are adding",
         choices=INPUT_FORMATS,
         initial=Article.InputFormat.TEXT,
@@ -29,10 +31,12 @@ class IngestForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
     )
+    # Checked by the ingest services with the one URL rule (sources.fetching.urls), whose
+    # refusal this page shows above the form; no length here, or a URL too long as typed
+    # would get another message than one too long once percent-encoded.
     url = forms.CharField(
         label="URL",
         required=False,
-        max_length=2048,
         help_text="The page to fetch; for pasted content, where it was published (optional).",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )

@@ -31,7 +31,9 @@ def _error(description: str, code: str, message: str) -> OpenApiResponse:
 
 ERROR_RESPONSES = {
     400: _error(
-        "The request is invalid.", "invalid_input", 'stance: "agrees" is not a valid choice.'
+        "The request is invalid.",
+        "invalid_input",
+        'stance: "agrees" is not one of supports, refutes, context.',
     ),
     401: _error(
         "No or wrong credentials.",
@@ -62,14 +64,25 @@ _ERROR_DESCRIPTIONS = {
     "403": "The caller's role may not do this.",
     "404": "It does not exist, or the caller may not see it.",
     "409": "The move is not possible in the current state (or the lease was lost).",
-    "412": "The verdict changed since it was read: If-Match is stale.",
+    "412": (
+        "If-Match matches no current ETag (compared strongly): the verdict changed since it "
+        "was read. The answer's ETag is the current one."
+    ),
     "413": "The request body is too large.",
+    "415": "The request body is not JSON: send it with Content-Type: application/json.",
     "428": "If-Match is missing.",
     "429": "Too many requests for this token: retry after Retry-After seconds.",
 }
 _READ_ERRORS = ("400", "401", "403", "404", "429")
-_WRITE_ERRORS = (*_READ_ERRORS, "409", "413")
+_WRITE_ERRORS = (*_READ_ERRORS, "409", "413", "415")
 _VERDICT_WRITE_ERRORS = (*_WRITE_ERRORS, "412", "428")
+_ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "A strong entity tag of what was answered (or of the current version).",
+}
+# A path parameter the URL pattern limits to digits is an id: an integer, not a string with a
+# pattern (which generated clients would make callers format themselves).
+_DIGITS = {"type": "string", "pattern": "^\\d+$"}
 
 
 def add_error_responses(result, generator, request, public):
@@ -112,6 +125,32 @@ def add_error_responses(result, generator, request, public):
                         },
                     },
                 )
+            if "412" in responses:
+                # The refusal carries the current ETag, so the caller can retry without a read.
+                responses["412"].setdefault("headers", {}).setdefault("ETag", _ETAG_HEADER)
+    return result
+
+
+def describe_path_ids_and_etags(result, generator, request, public):
+    """Path ids as integers, and the ETag header on every read that sends one (the views of
+    factcheck.conditional)."""
+    from factcheck.conditional import ConditionalGetMixin
+
+    conditional = {
+        # As the schema writes the paths: REST framework's `{pk}` becomes `{id}`.
+        (path.replace("{pk}", "{id}"), method.lower())
+        for path, _regex, method, view in generator.endpoints
+        if issubclass(getattr(view, "cls", object), ConditionalGetMixin)
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("schema") == _DIGITS:
+                    parameter["schema"] = {"type": "integer"}
+            if method == "get" and (path, method) in conditional:
+                for code, response in operation.get("responses", {}).items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {}).setdefault("ETag", _ETAG_HEADER)
     return result
 
 

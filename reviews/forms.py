@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from articles.models import Article
+from factcheck.fields import FormChoiceField, FormURLField
 
 from .models import ClaimKind, DismissReason, Stance
 from .ratings import RATING_SCALE, Rating
@@ -17,7 +18,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         empty_label="Any article",
     )
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
+    kind = FormChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
     claimant = forms.CharField(
         max_length=300,
         required=False,
@@ -37,12 +38,11 @@ class QueueFilterForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    url = forms.CharField(
+    url = FormURLField(
         label="URL",
-        max_length=2048,
         widget=forms.URLInput(attrs={"placeholder": "https://", "autocomplete": "off"}),
     )
-    stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.CONTEXT)
+    stance = FormChoiceField(choices=Stance.choices, initial=Stance.CONTEXT)
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -51,7 +51,7 @@ class EvidenceForm(forms.Form):
 class VerdictForm(forms.Form):
     """A draft may be incomplete; submitting checks that it is complete."""
 
-    rating = forms.ChoiceField(
+    rating = FormChoiceField(
         choices=[("", "Not rated yet"), *Rating.choices], required=False, widget=forms.RadioSelect
     )
     headline = forms.CharField(max_length=300, required=False)
@@ -97,7 +97,7 @@ class ReturnForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.ChoiceField(
+    reason = FormChoiceField(
         choices=[("", "Reason…"), *DismissReason.choices],
         error_messages={"required": "Choose a reason for dismissing the claim."},
     )

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from articles.models import Article, ArticleLink
-from factcheck.fields import StrictCharField
+from factcheck.fields import InputSerializer, StrictCharField, URLField
 from reviews.api.serializers import ClaimSerializer
 
 CONTENT_FIELDS = ("text", "html", "markdown")
@@ -9,10 +9,10 @@ CONTENT_FIELDS = ("text", "html", "markdown")
 MAX_CONTENT_CHARS = 2_000_000
 
 
-class ArticleSubmitSerializer(serializers.Serializer):
+class ArticleSubmitSerializer(InputSerializer):
     """Either a URL to fetch, or pasted content in exactly one of text, html, markdown."""
 
-    url = StrictCharField(max_length=2048, required=False, allow_blank=True)
+    url = URLField(required=False, allow_blank=True)
     title = StrictCharField(max_length=2000, required=False, allow_blank=True)
     text = StrictCharField(max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False)
     html = StrictCharField(max_length=MAX_CONTENT_CHARS, required=False, trim_whitespace=False)

@@ -167,6 +167,10 @@ REST_FRAMEWORK = {
         "factcheck.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # JSON only, as the schema documents: one request body per operation for generated
+    # clients, and one parser that bounds nesting (see factcheck.parsers).
+    "DEFAULT_PARSER_CLASSES": ["factcheck.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["factcheck.filtering.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "factcheck.pagination.PagePagination",
@@ -226,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "factcheck.api_schema.add_error_responses",
+        "factcheck.api_schema.describe_path_ids_and_etags",
     ],
     # Served from this service (no CDN), which the Content-Security-Policy allows.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from factcheck.fields import StrictCharField
+from factcheck.fields import ChoiceField, InputSerializer, StrictCharField, URLField
 from factcheck.representation import ReusedFieldsMixin
 from reviews.models import Claim, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
 from reviews.ratings import RATING_SCALE, Rating
@@ -28,9 +28,11 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
         ]
 
 
-class EvidenceInputSerializer(serializers.Serializer):
-    url = StrictCharField(max_length=2048)
-    stance = serializers.ChoiceField(choices=Stance.choices)
+class EvidenceInputSerializer(InputSerializer):
+    """A link to a source, how it bears on the claim, and an optional note."""
+
+    url = URLField()
+    stance = ChoiceField(choices=Stance.choices)
     note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
@@ -74,7 +76,7 @@ class ClaimDetailSerializer(ReusedFieldsMixin, ClaimSerializer):
 class VerdictSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     signed_off_by = serializers.CharField(
-        source="signed_off_by.username", read_only=True, default=None
+        source="signed_off_by.username", read_only=True, default=None, allow_null=True
     )
     rating_value = serializers.SerializerMethodField()
     rating_label = serializers.SerializerMethodField()
@@ -109,26 +111,36 @@ class VerdictSerializer(serializers.ModelSerializer):
         return RATING_SCALE[verdict.rating].label if verdict.rating else None
 
 
-class VerdictInputSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
+class VerdictInputSerializer(InputSerializer):
+    """The verdict's text; a draft may leave any of it empty until it is submitted."""
+
+    rating = ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
     headline = StrictCharField(max_length=300, required=False, allow_blank=True)
     rationale = StrictCharField(max_length=50_000, required=False, allow_blank=True)
 
 
-class SignOffInputSerializer(serializers.Serializer):
+class SignOffInputSerializer(InputSerializer):
+    """An optional comment kept with the sign-off."""
+
     comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ReturnInputSerializer(InputSerializer):
+    """What the author must fix."""
+
     comment = StrictCharField(max_length=5000)
 
 
-class DismissInputSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=DismissReason.choices)
+class DismissInputSerializer(InputSerializer):
+    """Why the claim is not checked."""
+
+    reason = ChoiceField(choices=DismissReason.choices)
     comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class BoostInputSerializer(serializers.Serializer):
+class BoostInputSerializer(InputSerializer):
+    """Added to the claim's priority in the queue."""
+
     boost = serializers.IntegerField(min_value=-100, max_value=100)
 
 

@@ -1,6 +1,8 @@
 """Thin API views: validate input, call a service, shape the answer."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -11,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsChecker, IsEditor
-from factcheck.errors import InvalidInput, NotFound, PreconditionRequired
+from factcheck.errors import InvalidInput, NotFound, PreconditionRequired, StaleVersion
+from factcheck.fields import NoInputSerializer
 from reviews import selectors, services
 
 from .filters import ClaimFilter
@@ -34,26 +37,85 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description="The verdict's ETag as last read: a write to a changed verdict gets 412.",
+    description=(
+        "The verdict's ETag as last read (or a list of ETags, or `*`), compared strongly: a "
+        'write to a changed verdict gets 412, and so does a weak ETag (`W/"3"`).'
+    ),
 )
-_ETAG_VERSION = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description="The verdict's version as a strong entity tag: send it in If-Match to write.",
+)
+# One element of an If-Match list (RFC 9110, 8.8.3): an optionally weak quoted tag, then a
+# comma or the end. Empty list elements are allowed by the list syntax.
+_ENTITY_TAG = re.compile(r'[ \t]*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(?:,|\Z)')
 
 
 def _etag(verdict) -> str:
     return f'"{verdict.version}"'
 
 
-def expected_version(request) -> int:
-    header = request.headers.get("If-Match")
+def _if_match_tags(header: str) -> list[tuple[bool, str]]:
+    """The (weak, opaque tag) pairs of an If-Match list; InvalidInput when it is not one."""
+    tags, position = [], 0
+    while position < len(header):
+        match = _ENTITY_TAG.match(header, position)
+        if match is None or match.end() == position:
+            raise InvalidInput(
+                "If-Match must be the verdict's ETag as it was sent, quotes included "
+                f'(e.g. "3"), a comma-separated list of them, or *; got {header[:80]!r}.'
+            )
+        if match.group(2) is not None:
+            tags.append((bool(match.group(1)), f'"{match.group(2)}"'))
+        position = match.end()
+    return tags
+
+
+# Versions start at 1 (a database constraint), so a write expecting this one never applies.
+_NO_VERSION = 0
+
+
+@contextmanager
+def if_match(request, verdict) -> Iterator[int]:
+    """The version to hand the service as `expected_version`, from If-Match.
+
+    If-Match uses the strong comparison (RFC 9110, 13.1.1): a weak tag never matches, and `*`
+    matches any version. When nothing matches, the service is still called, with a version
+    no verdict has: its own refusals (not the author, a lost lease, the wrong state) come
+    first, as RFC 9110 (13.2.1) wants, and its 412 gets a message saying what did not match.
+    The service compares the version again as it writes, so a change made since the verdict
+    was read gets 412 too.
+    """
+    header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired(
             "Send the verdict's ETag in an If-Match header, so that a concurrent change "
             "is not silently overwritten."
         )
-    match = _ETAG_VERSION.match(header)
-    if not match:
-        raise InvalidInput(f"If-Match must be the verdict's ETag, e.g. '\"3\"'; got {header!r}.")
-    return int(match.group(1))
+    current = _etag(verdict)
+    tags = None if header == "*" else _if_match_tags(header)
+    if tags is None or (False, current) in tags:
+        yield verdict.version
+        return
+    if (True, current) in tags:
+        message = (
+            f"If-Match compares strongly, so the weak ETag W/{current} never matches: send the "
+            f"ETag exactly as the verdict sent it, {current}."
+        )
+    else:
+        sent = ", ".join(f"W/{tag}" if weak else tag for weak, tag in tags) or "no ETag"
+        sent = sent if len(sent) <= 80 else f"{sent[:80]}…"
+        message = (
+            f"The verdict changed since you loaded it (you sent {sent}, it is now at "
+            f"{current}). Reload it and apply your change again."
+        )
+    try:
+        yield _NO_VERSION
+    except StaleVersion as stale:
+        raise StaleVersion(message, details=stale.details) from None
 
 
 def verdict_response(verdict, *, status_code=status.HTTP_200_OK) -> Response:
@@ -62,7 +124,8 @@ def verdict_response(verdict, *, status_code=status.HTTP_200_OK) -> Response:
     return response
 
 
-def _input(serializer_class, request):
+def _input(serializer_class, request) -> dict:
+    """The request body, checked by `serializer_class` (an InputSerializer)."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -99,18 +162,21 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def renew(self, request, pk=None):
         """Extend your lease on a claim you hold."""
+        _input(NoInputSerializer, request)
         return self._claim_response(services.claim_renew(claim=self._claim(), by=request.user))
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """Give a claim you hold back to the queue."""
+        _input(NoInputSerializer, request)
         return self._claim_response(services.claim_release(claim=self._claim(), by=request.user))
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsEditor])
     def queue(self, request, pk=None):
         """Put a triaged (or dismissed) claim in the review queue."""
+        _input(NoInputSerializer, request)
         return self._claim_response(services.claim_queue(claim=self._claim(), by=request.user))
 
     @extend_schema(request=DismissInputSerializer, responses=ClaimDetailSerializer)
@@ -137,8 +203,9 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         link = services.evidence_add(claim=self._claim(), by=request.user, **data)
         return Response(EvidenceLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
+    # A plain list, neither paged nor filtered: a claim's trail is a few dozen events.
     @extend_schema(responses=ReviewEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         """The audit trail of the claim: every move, who made it and when."""
         events = selectors.claim_events(claim=self._claim())
@@ -156,20 +223,26 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["GET"],
         request=None,
         responses=VerdictSerializer,
+        parameters=[ETAG],
         description="The verdict on the claim; its ETag is what writes send in If-Match.",
     )
     @extend_schema(
         methods=["POST"],
         request=VerdictInputSerializer,
         responses={201: VerdictSerializer},
+        parameters=[ETAG],
         description="Start the verdict on a claim you hold.",
     )
     @extend_schema(
         methods=["PATCH"],
         request=VerdictInputSerializer,
         responses=VerdictSerializer,
-        parameters=[IF_MATCH],
-        description="Edit your draft (If-Match required).",
+        parameters=[IF_MATCH, ETAG],
+        description=(
+            "Edit your draft (If-Match required). Fields left out, or sent with the values "
+            "they have, are unchanged; a request that changes nothing answers the verdict as "
+            "it is, with the same version."
+        ),
     )
     @action(detail=True, methods=["get", "post", "patch"])
     def verdict(self, request, pk=None):
@@ -180,28 +253,32 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "POST":
             verdict = services.verdict_create(claim=claim, by=request.user, **data)
             return verdict_response(verdict, status_code=status.HTTP_201_CREATED)
-        verdict = services.verdict_update(
-            verdict=self._verdict(claim),
-            by=request.user,
-            expected_version=expected_version(request),
-            **data,
-        )
+        verdict = self._verdict(claim)
+        changes = {name: value for name, value in data.items() if getattr(verdict, name) != value}
+        with if_match(request, verdict) as expected:
+            if not changes and expected == verdict.version:
+                # Nothing to write, so nothing to record: a new version would send every other
+                # holder of the ETag to reload a verdict that did not change.
+                return verdict_response(verdict)
+            verdict = services.verdict_update(
+                verdict=verdict, by=request.user, expected_version=expected, **changes
+            )
         return verdict_response(verdict)
 
-    @extend_schema(request=None, parameters=[IF_MATCH], responses=VerdictSerializer)
+    @extend_schema(request=None, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer)
     @action(detail=True, methods=["post"], url_path="verdict/submit")
     def verdict_submit(self, request, pk=None):
         """Submit your verdict for sign-off (needs at least one evidence link)."""
-        claim = self._claim()
-        verdict = services.verdict_submit(
-            verdict=self._verdict(claim),
-            by=request.user,
-            expected_version=expected_version(request),
-        )
+        _input(NoInputSerializer, request)
+        verdict = self._verdict(self._claim())
+        with if_match(request, verdict) as expected:
+            verdict = services.verdict_submit(
+                verdict=verdict, by=request.user, expected_version=expected
+            )
         return verdict_response(verdict)
 
     @extend_schema(
-        request=SignOffInputSerializer, parameters=[IF_MATCH], responses=VerdictSerializer
+        request=SignOffInputSerializer, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer
     )
     @action(
         detail=True, methods=["post"], url_path="verdict/approve", permission_classes=[IsEditor]
@@ -209,29 +286,25 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def verdict_approve(self, request, pk=None):
         """Approve and publish a submitted verdict (not your own)."""
         data = _input(SignOffInputSerializer, request)
-        claim = self._claim()
-        verdict = services.verdict_approve(
-            verdict=self._verdict(claim),
-            by=request.user,
-            expected_version=expected_version(request),
-            comment=data["comment"],
-        )
+        verdict = self._verdict(self._claim())
+        with if_match(request, verdict) as expected:
+            verdict = services.verdict_approve(
+                verdict=verdict, by=request.user, expected_version=expected, comment=data["comment"]
+            )
         return verdict_response(verdict)
 
     @extend_schema(
-        request=ReturnInputSerializer, parameters=[IF_MATCH], responses=VerdictSerializer
+        request=ReturnInputSerializer, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer
     )
     @action(detail=True, methods=["post"], url_path="verdict/return", permission_classes=[IsEditor])
     def verdict_return(self, request, pk=None):
         """Return a submitted verdict to its author with a comment."""
         data = _input(ReturnInputSerializer, request)
-        claim = self._claim()
-        verdict = services.verdict_return(
-            verdict=self._verdict(claim),
-            by=request.user,
-            expected_version=expected_version(request),
-            comment=data["comment"],
-        )
+        verdict = self._verdict(self._claim())
+        with if_match(request, verdict) as expected:
+            verdict = services.verdict_return(
+                verdict=verdict, by=request.user, expected_version=expected, comment=data["comment"]
+            )
         return verdict_response(verdict)
 
 
@@ -248,6 +321,7 @@ class QueueNextView(APIView):
         },
     )
     def post(self, request):
+        _input(NoInputSerializer, request)
         claim = services.claim_take_next(reviewer=request.user)
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)

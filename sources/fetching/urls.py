@@ -61,6 +61,17 @@ class UnsupportedSchemeError(InvalidURLError):
     """The URL is well formed but not http or https."""
 
 
+def _check_length(length: int, *, once_encoded: bool) -> None:
+    # The limit applies to the URL as stored and sent, percent-encoded: a path of 700
+    # non-ASCII characters is 2,100 characters on the wire, more than the columns hold.
+    if length > MAX_URL_LENGTH:
+        encoded = " once percent-encoded" if once_encoded else ""
+        raise InvalidURLError(
+            f"The URL is too long: {length:,} characters{encoded}, and no URL may be longer "
+            f"than {MAX_URL_LENGTH}. Link to a shorter address of the same page."
+        )
+
+
 @dataclass(frozen=True)
 class FetchTarget:
     """One URL taken apart, its host in the one spelling that is checked and connected to."""
@@ -98,8 +109,7 @@ def parse_fetch_target(url: str) -> FetchTarget:
     url = url.strip()
     if not url:
         raise InvalidURLError("The URL is empty.")
-    if len(url) > MAX_URL_LENGTH:
-        raise InvalidURLError(f"The URL is longer than {MAX_URL_LENGTH} characters.")
+    _check_length(len(url), once_encoded=False)
     if _AMBIGUOUS_CHARACTERS.search(url):
         raise InvalidURLError(
             "The URL contains spaces, control characters or backslashes; "
@@ -132,7 +142,7 @@ def parse_fetch_target(url: str) -> FetchTarget:
         raise InvalidURLError("The port in the URL is not a number from 1 to 65535.")
 
     host, address = _normalise_host(parts.hostname, bracketed=parts.netloc.find("[") != -1)
-    return FetchTarget(
+    target = FetchTarget(
         scheme=scheme,
         host=host,
         port=port or DEFAULT_PORTS[scheme],
@@ -140,11 +150,15 @@ def parse_fetch_target(url: str) -> FetchTarget:
         path=quote(parts.path, safe=_SAFE_IN_PATH_AND_QUERY),
         query=quote(parts.query, safe=_SAFE_IN_PATH_AND_QUERY),
     )
+    fragment = quote(parts.fragment, safe=_SAFE_IN_PATH_AND_QUERY)
+    _check_length(len(target.url) + (len(fragment) + 1 if fragment else 0), once_encoded=True)
+    return target
 
 
 def validate_fetchable_url(url: str) -> str:
     """Return `url` without surrounding whitespace if it could be fetched as far as its syntax
-    goes (http or https, a host, a valid port, at most 2048 characters).
+    goes (http or https, a host, a valid port, at most MAX_URL_LENGTH characters as given and
+    once percent-encoded).
 
     Raises InvalidURLError (a ValueError) with a message meant for the person who typed the URL.
     Does not look the host up or apply the address policy: that happens when fetching.

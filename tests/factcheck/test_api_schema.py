@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
 
 from accounts.services import token_issue
+from tests.conftest import client_for
 from tests.factories import ClaimFactory, VerdictFactory, published, queued_claims
 
 CHECKS = [
@@ -103,3 +104,116 @@ def test_a_path_under_the_api_that_matches_nothing_answers_in_the_error_shape(cl
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "not_found"
+
+
+# --- the schema says what the server does ---------------------------------------------------
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/v1/schema/?format=json").json()
+
+
+def _operations(document):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_the_audit_trail_is_documented_as_the_plain_list_it_is(document, alice):
+    claim = ClaimFactory(state="queued")
+    client_for(alice).post("/api/v1/queue/next/")
+
+    answer = client_for(alice).get(f"/api/v1/claims/{claim.id}/events/").json()
+    operation = document["paths"]["/api/v1/claims/{id}/events/"]["get"]
+
+    assert isinstance(answer, list) and answer[0]["action"] == "take"
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/ReviewEvent"},
+    }
+    assert [p["name"] for p in operation["parameters"]] == ["id"]
+
+
+def test_a_verdict_not_signed_off_has_a_null_signer_and_the_schema_allows_it(document, alice):
+    ClaimFactory(state="queued")
+    client = client_for(alice)
+    claim = client.post("/api/v1/queue/next/").json()
+
+    verdict = client.post(f"/api/v1/claims/{claim['id']}/verdict/", {"headline": "Draft"}).json()
+
+    assert verdict["signed_off_by"] is None
+    assert document["components"]["schemas"]["Verdict"]["properties"]["signed_off_by"] == {
+        "type": "string",
+        "readOnly": True,
+        "nullable": True,
+    }
+
+
+def test_path_ids_are_integers(document):
+    ids = [
+        (path, parameter["schema"])
+        for path, _method, operation in _operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+    ]
+
+    assert ids
+    assert all(schema == {"type": "integer"} for _path, schema in ids), ids
+
+
+def test_each_request_body_is_declared_once_as_json(document):
+    bodies = {
+        (method, path): list(operation["requestBody"]["content"])
+        for path, method, operation in _operations(document)
+        if "requestBody" in operation
+    }
+
+    assert bodies
+    assert all(types == ["application/json"] for types in bodies.values()), bodies
+
+
+def test_the_etag_header_is_documented_wherever_it_is_sent(document):
+    verdict = "/api/v1/claims/{id}/verdict/"
+    sent = [
+        (verdict, "get", "200"),
+        (verdict, "post", "201"),
+        (verdict, "patch", "200"),
+        (verdict, "patch", "412"),
+        (verdict + "submit/", "post", "200"),
+        (verdict + "submit/", "post", "412"),
+        (verdict + "approve/", "post", "200"),
+        (verdict + "return/", "post", "200"),
+        ("/api/v1/articles/", "get", "200"),
+        ("/api/v1/articles/{id}/", "get", "200"),
+        ("/api/v1/verdicts/", "get", "200"),
+        ("/api/v1/verdicts/{id}/", "get", "200"),
+        ("/api/v1/claimreview/", "get", "200"),
+    ]
+
+    for path, method, code in sent:
+        response = document["paths"][path][method]["responses"][code]
+        assert response.get("headers", {}).get("ETag", {}).get("schema") == {"type": "string"}, (
+            path,
+            method,
+            code,
+        )
+    queue = document["paths"]["/api/v1/queue/next/"]["post"]["responses"]["200"]
+    assert "ETag" not in queue.get("headers", {})
+
+
+def test_every_etag_documented_on_a_read_is_sent(document, alice, erin):
+    published(VerdictFactory(claim=ClaimFactory(state="published"), author=alice), editor=erin)
+    client = client_for(erin)
+
+    reads = [
+        path
+        for path, method, operation in _operations(document)
+        if method == "get"
+        and "ETag" in operation["responses"]["200"].get("headers", {})
+        and not any(parameter.get("required") for parameter in operation.get("parameters", []))
+    ]
+
+    assert reads
+    for path in reads:
+        assert client.get(path).has_header("ETag"), path
