@@ -3,6 +3,7 @@ serve fact-checkers and editors. Every change a page makes goes through reviews.
 and a refusal by a service is shown to the person as a message."""
 
 import json
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +13,6 @@ from django.db.models.functions import Now, Substr
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, user_has_role
@@ -45,8 +45,18 @@ from .rendering import markdown_html, marked_up_body
 from .workflow import EDITABLE_VERDICT_STATES
 
 PENDING_FETCH_STATES = (Source.State.PENDING, Source.State.FETCHING)
+# What is left of a claim's lease on the database clock, which the services judge it by.
+LEASE_LEFT = ExpressionWrapper(F("lease_expires_at") - Now(), output_field=DurationField())
 EXCERPT_CHARS = 360
 QUEUE_PAGE_SIZE = 50
+
+
+def _lease_seconds_left(claim: Claim) -> int | None:
+    """Whole seconds left of the lease of a claim annotated with LEASE_LEFT: 0 once it ran
+    out, never 0 while it runs."""
+    if claim.lease_left is None:
+        return None
+    return max(0, math.ceil(claim.lease_left.total_seconds()))
 
 
 def _form_errors(form) -> str:
@@ -81,19 +91,16 @@ def queue(request):
     counts = dict(
         filtered.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
-    now = timezone.now()
     my_claims = list(
         visible.filter(
             assignee=request.user,
             state__in=[ClaimState.ASSIGNED, ClaimState.RETURNED, ClaimState.SUBMITTED],
-        ).order_by("state", "lease_expires_at", "id")
+        )
+        .annotate(lease_left=LEASE_LEFT)
+        .order_by("state", "lease_expires_at", "id")
     )
     for claim in my_claims:
-        claim.lease_seconds_left = (
-            max(0, int((claim.lease_expires_at - now).total_seconds()))
-            if claim.lease_expires_at
-            else None
-        )
+        claim.lease_seconds_left = _lease_seconds_left(claim)
     waiting = filtered.filter(state=ClaimState.QUEUED).order_by("-priority", "created_at", "id")
     return render_page(
         request,
@@ -215,13 +222,7 @@ def _workspace(
 ):
     user = request.user
     claim = get_object_or_404(
-        selectors.claims_visible_to(user)
-        .select_related("article")
-        .annotate(
-            lease_left=ExpressionWrapper(
-                F("lease_expires_at") - Now(), output_field=DurationField()
-            )
-        ),
+        selectors.claims_visible_to(user).select_related("article").annotate(lease_left=LEASE_LEFT),
         pk=claim_id,
     )
     article = claim.article
@@ -245,10 +246,7 @@ def _workspace(
     article_claims = list(
         selectors.claims_visible_to(user).filter(article_id=article.pk).order_by("start")
     )
-    lease_seconds_left = None
-    if claim.state == ClaimState.ASSIGNED and claim.lease_left is not None:
-        # On the database clock, as the lease is judged: never "run out" while work is taken.
-        lease_seconds_left = max(int(claim.lease_left.total_seconds()), 1) if may_work else 0
+    lease_seconds_left = _lease_seconds_left(claim) if claim.state == ClaimState.ASSIGNED else None
     returned = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
     return render_page(
         request,

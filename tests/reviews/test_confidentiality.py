@@ -234,6 +234,7 @@ def test_the_workspace_judges_the_lease_on_the_database_clock(
     client = signed_in(alice)
 
     page = client.get(reverse("claim-workspace", args=[claim.pk])).content.decode()
+    queue = client.get(reverse("queue")).content.decode()
     saved = client.post(
         reverse("claim-verdict-save", args=[claim.pk]),
         {**DRAFT, "headline": "Still mine", "version": verdict.version, "action": "save"},
@@ -243,6 +244,7 @@ def test_the_workspace_judges_the_lease_on_the_database_clock(
     assert ('id="verdict-form"' in page) is offered
     assert ('class="evidence-form' in page) is offered
     assert ("Your lease has run out." in page) is not offered
+    assert ("expired: take it again" in queue) is not offered
     assert ("Draft saved (version 2)." in messages_in(saved)) is offered
     assert (Verdict.objects.get(pk=verdict.pk).headline == "Still mine") is offered
 
