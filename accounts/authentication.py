@@ -13,6 +13,7 @@ from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+from rest_framework.authentication import get_authorization_header
 
 from accounts.roles import remember_role_names, role_names_column
 from factcheck.prepared import FixedStatement
@@ -28,6 +29,8 @@ class TokenAuthentication(auth.TokenAuthentication):
     - A request no longer scans every other token of the same user for expiry: the
       presented token is still refused and deleted once expired, and a periodic task
       deletes the other expired ones.
+
+    Its 401 challenge is `Token realm="api"`, which every HTTP client can parse.
     """
 
     def authenticate_credentials(self, token: bytes):
@@ -48,6 +51,27 @@ class TokenAuthentication(auth.TokenAuthentication):
                     self.renew_token(auth_token)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(refusal)
+
+    def authenticate(self, request):
+        # Knox's, but reading the scheme from its setting: knox reads it from
+        # `authenticate_header`, which here carries a realm as well.
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower().encode():
+            return None  # no credentials, or credentials for another scheme
+        if len(parts) == 1:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header. No credentials provided.")
+            )
+        if len(parts) > 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header. Token string should not contain spaces.")
+            )
+        return self.authenticate_credentials(parts[1])
+
+    def authenticate_header(self, request):
+        # The challenge of every 401. A bare scheme (`Token`) is refused by some clients:
+        # httplib2, under Google's client libraries, fails on it before reading the answer.
+        return f'{knox_settings.AUTH_HEADER_PREFIX} realm="api"'
 
     def _cleanup_token(self, auth_token) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():

@@ -85,3 +85,18 @@ def api_not_found(request, *args, **kwargs):
         error_body("not_found", f"No API endpoint at {request.path}. See /api/v1/docs/."),
         status=404,
     )
+
+
+@csrf_exempt  # Google's clients send no CSRF token (pages.create is a POST); nothing is written
+def google_api_not_served(request, *args, **kwargs):
+    """For paths of Google Fact Check Tools' API other than claims:search."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        error_body(
+            "not_implemented",
+            f"{request.path} is not served here: of Google Fact Check Tools' API, this "
+            "service answers only GET /v1alpha1/claims:search.",
+        ),
+        status=501,
+    )

@@ -1,7 +1,16 @@
 """Query-parameter filtering that refuses what it cannot honour instead of ignoring it."""
 
+import re
+from datetime import UTC, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
+from django_filters.filters import Filter, IsoDateTimeFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 PAGING_PARAMETERS = ("page", "page_size", "cursor", "ordering")
 
@@ -33,6 +42,21 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class StrictOrderingFilter(OrderingFilter):
+    """Like OrderingFilter, but `?ordering=` naming a field it cannot order by is a 400
+    listing those it can, rather than an answer silently in the default order."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            names = sorted(name for name, _label in self.get_valid_fields(queryset, view, {}))
+            choices = ", ".join(f"{name}, -{name}" for name in names)
+            raise ValidationError(
+                {self.ordering_param: f"Order by one or more of: {choices} (comma-separated)."}
+            )
+        return valid
+
+
 def validated_query(serializer_class, request) -> dict:
     """Validate query parameters with a serializer; an empty value for a declared parameter
     is refused like any other invalid value."""
@@ -49,3 +73,89 @@ def validated_query(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+DATETIME_OUT_OF_RANGE = (
+    "Out of range: give a date and time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z "
+    "once converted to UTC."
+)
+DATETIME_INVALID = "Give a date and time in ISO 8601, e.g. 2024-05-01T12:00:00Z."
+
+
+def utc_datetime(value: datetime) -> datetime:
+    """`value` in UTC (a naive one is read in the current time zone). PostgreSQL refuses a
+    UTC offset past 15:59, which ISO 8601 allows up to 23:59, so a datetime reaches the
+    database only in UTC. Raises OverflowError when UTC takes it past the calendar's ends."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    default_error_messages = {
+        "invalid": DATETIME_INVALID,
+        "out_of_range": DATETIME_OUT_OF_RANGE,
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return utc_datetime(value)
+        except OverflowError as exc:
+            raise DjangoValidationError(
+                self.error_messages["out_of_range"], code="out_of_range"
+            ) from exc
+
+
+class IntegerFilter(Filter):
+    """A whole number (an id): `1.5` is refused, where NumberFilter would look for 1."""
+
+    field_class = forms.IntegerField
+
+
+class DateTimeFilter(IsoDateTimeFilter):
+    """ISO 8601 date and time, refused with a 400 when it cannot be compared in UTC."""
+
+    field_class = UtcDateTimeField
+
+
+# --- full-text search -----------------------------------------------------------------------
+
+# A quoted phrase (its closing quote may be missing), or a run of anything else but spaces.
+_SEARCH_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
+
+
+def websearch_text(text: str) -> str:
+    """User search text rewritten so that PostgreSQL's `websearch_to_tsquery` reads it as the
+    user meant it and never fails on it: words, "quoted phrases", `or` between two terms,
+    `-` before a term to exclude it.
+
+    PostgreSQL stacks one NOT per `-` and fails past 32 of them in a row ("tsquery stack too
+    small", from a query such as `a ------...- b`). Here each term is quoted, so nothing in it
+    is read as an operator, and carries at most one `-` (a run of them negates by its parity,
+    as in PostgreSQL). An empty answer means the text holds no term."""
+    query = ""
+    negations, wants_or = 0, False
+    for token in _SEARCH_TOKEN.findall(text):
+        if token.startswith('"'):
+            term = token.strip('"')
+        else:
+            term = token.lstrip("-")
+            negations += len(token) - len(term)
+            if not term:
+                continue  # dashes alone negate the next term, as in PostgreSQL
+            if term.lower() == "or" and not negations and query:
+                wants_or = True  # PostgreSQL reads `or` as OR only right after a term
+                continue
+        negated, negations = negations % 2 == 1, 0
+        if not term.strip():
+            continue
+        if query:
+            query += " or " if wants_or else " "
+        wants_or = False
+        query += f'{"-" if negated else ""}"{term}"'
+    return query

@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from reviews.api.published import GoogleClaimSearchView
 
-from .api_errors import api_not_found
+from .api_errors import api_not_found, google_api_not_served
 from .health import healthz
 
 api_v1 = [
@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # Google Fact Check Tools clients, given this service's root URL, call this path.
     path("v1alpha1/claims:search", GoogleClaimSearchView.as_view(), name="claims-search-google"),
+    # The rest of Google's API (claims:imageSearch, pages) answers in the API's error shape.
+    re_path(r"^v1alpha1(?:/[\s\S]*)?$", google_api_not_served),
     path("accounts/", include("accounts.urls")),
     path("", include("articles.urls")),
     path("", include("reviews.urls")),

@@ -117,11 +117,16 @@ def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> Query
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
+        from factcheck.filtering import websearch_text
+
+        query = websearch_text(text)
+        if not query:
+            return queryset.none()
         vector = SearchVector(
             "claim__text", "claim__claimant", "headline", "rationale", config="english"
         )
         return queryset.annotate(search=vector).filter(
-            search=SearchQuery(text, config="english", search_type="websearch")
+            search=SearchQuery(query, config="english", search_type="websearch")
         )
     from django.db.models import Q
 

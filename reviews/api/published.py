@@ -3,13 +3,15 @@
 import base64
 import binascii
 import json
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import django_filters
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,7 +24,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +33,14 @@ from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.db.base import repeated_queries_prepared
 from factcheck.errors import InvalidInput, NotFound
-from factcheck.filtering import StrictFilterBackend, validated_query
+from factcheck.filtering import (
+    DATETIME_OUT_OF_RANGE,
+    DateTimeFilter,
+    IntegerFilter,
+    StrictFilterBackend,
+    StrictOrderingFilter,
+    validated_query,
+)
 from factcheck.pagination import StrictCursorPagination
 from reviews import selectors
 from reviews.claimreview import (
@@ -200,20 +208,23 @@ def _iso(value) -> str | None:
 
 # --- filters --------------------------------------------------------------------------------
 
+# Search text longer than this is refused, on both searches.
+MAX_QUERY_LENGTH = 500
+
 
 class PublishedVerdictFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(field_name="claim__article_id")
+    article = IntegerFilter(field_name="claim__article_id")
     article_url = django_filters.CharFilter(method="filter_article_url")
     claimant = django_filters.CharFilter(field_name="claim__claimant", lookup_expr="icontains")
     rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
     kind = django_filters.MultipleChoiceFilter(field_name="claim__kind", choices=ClaimKind.choices)
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    q = django_filters.CharFilter(method="filter_text", label="Full-text search")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="filter_text", label="Full-text search", max_length=MAX_QUERY_LENGTH
+    )
 
     def filter_article_url(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(
             Q(claim__article__source_url=value) | Q(claim__article__canonical_url=value)
         )
@@ -235,7 +246,7 @@ class PublishedVerdictViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet
     permission_classes = [IsReader]
     serializer_class = PublishedVerdictSerializer
     filterset_class = PublishedVerdictFilter
-    filter_backends = [StrictFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     ordering_fields = ["published_at", "rating"]
     pagination_class = PublishedCursorPagination
     lookup_value_regex = r"\d+"
@@ -304,7 +315,9 @@ class ClaimReviewFeedView(ConditionalGetMixin, APIView):
 
 
 class _FeedParams(serializers.Serializer):
-    published_after = serializers.DateTimeField(required=False)
+    published_after = serializers.DateTimeField(
+        required=False, error_messages={"overflow": DATETIME_OUT_OF_RANGE}
+    )
     limit = serializers.IntegerField(
         min_value=1, max_value=ClaimReviewFeedView.MAX_ITEMS, default=500
     )
@@ -323,13 +336,37 @@ class QueryKeyAuthentication(TokenAuthentication):
         return self.authenticate_credentials(key.encode())
 
 
+# Results past this offset are not served: a deeper OFFSET costs a scan of every row before
+# it, and no reader pages that far (Google's own search answers at most a few hundred).
+MAX_SEARCH_OFFSET = 10_000
+SEARCH_PAGE_SIZE = 10
+# BCP-47: a language subtag, then optional subtags (region, script...); `_` as some send it.
+_LANGUAGE_TAG = r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$"
+_BAD_PAGE_TOKEN = "pageToken is not one this service issued: start again without it."
+
+
 class _SearchParams(serializers.Serializer):
-    query = serializers.CharField(max_length=500)
-    languageCode = serializers.CharField(max_length=16, required=False)
+    query = serializers.CharField(max_length=MAX_QUERY_LENGTH, required=False)
+    reviewPublisherSiteFilter = serializers.CharField(max_length=253, required=False)
+    languageCode = serializers.RegexField(
+        _LANGUAGE_TAG,
+        max_length=35,
+        required=False,
+        error_messages={"invalid": "Give a BCP-47 language code, such as en or en-US."},
+    )
     maxAgeDays = serializers.IntegerField(min_value=1, required=False)
-    pageSize = serializers.IntegerField(min_value=1, max_value=100, default=10)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_SEARCH_OFFSET, required=False)
+    # 0 is what Google's clients send for "not set": the default.
+    pageSize = serializers.IntegerField(min_value=0, max_value=100, default=0)
     pageToken = serializers.CharField(max_length=200, required=False)
     key = serializers.CharField(required=False)
+
+    def validate(self, data):
+        if not data.get("query") and not data.get("reviewPublisherSiteFilter"):
+            raise serializers.ValidationError(
+                {"query": "Give a query, or a reviewPublisherSiteFilter to list that site's."}
+            )
+        return data
 
 
 def _encode_page_token(offset: int) -> str:
@@ -341,12 +378,62 @@ def _decode_page_token(token: str) -> int:
         padded = token + "=" * (-len(token) % 4)
         offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput(
-            "pageToken is not one this service issued: start again without it."
-        ) from exc
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidInput("pageToken is not one this service issued: start again without it.")
+        raise InvalidInput(_BAD_PAGE_TOKEN) from exc
+    if type(offset) is not int or not 0 <= offset <= MAX_SEARCH_OFFSET:
+        raise InvalidInput(_BAD_PAGE_TOKEN)
     return offset
+
+
+def _site(text: str) -> str:
+    """The host a site or URL names, without `www.`: `www.Example.org`, `example.org:443` and
+    `https://example.org/about` all name example.org."""
+    text = text.strip()
+    try:
+        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    except ValueError:  # not a URL (an unclosed IPv6 bracket): compare it as written
+        host = text.lower()
+    return host.rstrip(".").removeprefix("www.")
+
+
+def _with_review_facts(verdicts: QuerySet) -> QuerySet:
+    """Annotated with what the search shows and filters on, so the answer shows exactly what
+    the filters compared. Every verdict is ours today: its publisher's site is the host of
+    PUBLISHER_URL. Fact checks imported from other publishers would bring a site of their
+    own, and `review_publisher_site` would read it."""
+    return verdicts.annotate(
+        review_publisher_site=Value(urlsplit(settings.PUBLISHER_URL).hostname or ""),
+        # An article whose language is not known is taken to be in English.
+        review_language=Coalesce(NullIf("claim__article__language", Value("")), Value("en")),
+    )
+
+
+def _search(data: dict) -> QuerySet:
+    verdicts = _with_review_facts(selectors.published_verdicts())
+    if data.get("query"):
+        verdicts = selectors.published_verdicts_matching(verdicts, data["query"])
+    if data.get("reviewPublisherSiteFilter"):
+        site = _site(data["reviewPublisherSiteFilter"])
+        verdicts = verdicts.filter(
+            Q(review_publisher_site__iexact=site) | Q(review_publisher_site__iexact=f"www.{site}")
+        )
+    if data.get("languageCode"):
+        # Google compares the language only: en-US and en-GB both ask for en.
+        language = re.split("[-_]", data["languageCode"])[0]
+        verdicts = verdicts.filter(
+            Q(review_language__iexact=language)
+            | Q(review_language__istartswith=f"{language}-")
+            | Q(review_language__istartswith=f"{language}_")
+        )
+    if data.get("maxAgeDays"):
+        try:
+            since = timezone.now() - timedelta(days=data["maxAgeDays"])
+        except OverflowError:
+            since = None  # older than the calendar: no fact check is that old
+        if since is not None:
+            # Google takes the newer of the claim's and the review's dates: here the review's,
+            # as a claim is always found before its verdict is published.
+            verdicts = verdicts.filter(published_at__gte=since)
+    return verdicts.order_by("-published_at", "-id")
 
 
 class ClaimSearchView(APIView):
@@ -359,10 +446,32 @@ class ClaimSearchView(APIView):
     @extend_schema(
         operation_id="claims_search",
         parameters=[
-            OpenApiParameter("query", OpenApiTypes.STR, required=True),
-            OpenApiParameter("languageCode", OpenApiTypes.STR, description="e.g. en"),
+            OpenApiParameter(
+                "query",
+                OpenApiTypes.STR,
+                description="Required unless reviewPublisherSiteFilter is given.",
+            ),
+            OpenApiParameter(
+                "reviewPublisherSiteFilter",
+                OpenApiTypes.STR,
+                description="The site of the review's publisher, e.g. factcheck.example.org.",
+            ),
+            OpenApiParameter(
+                "languageCode",
+                OpenApiTypes.STR,
+                description="BCP-47, e.g. en or en-US; only the language is compared.",
+            ),
             OpenApiParameter("maxAgeDays", OpenApiTypes.INT),
-            OpenApiParameter("pageSize", OpenApiTypes.INT, description="1 to 100; default 10."),
+            OpenApiParameter(
+                "offset",
+                OpenApiTypes.INT,
+                description=f"0 to {MAX_SEARCH_OFFSET}; used when no pageToken is given.",
+            ),
+            OpenApiParameter(
+                "pageSize",
+                OpenApiTypes.INT,
+                description=f"1 to 100; 0 or none means {SEARCH_PAGE_SIZE}.",
+            ),
             OpenApiParameter("pageToken", OpenApiTypes.STR),
             OpenApiParameter(
                 "key", OpenApiTypes.STR, description="An API token, as Google's clients send it."
@@ -410,42 +519,36 @@ class ClaimSearchView(APIView):
     )
     def get(self, request):
         data = validated_query(_SearchParams, request)
-        verdicts = selectors.published_verdicts_matching(
-            selectors.published_verdicts(), data["query"]
-        ).order_by("-published_at", "-id")
-        if data.get("languageCode"):
-            verdicts = verdicts.filter(claim__article__language__iexact=data["languageCode"])
-        if data.get("maxAgeDays"):
-            verdicts = verdicts.filter(
-                published_at__gte=timezone.now() - timedelta(days=data["maxAgeDays"])
-            )
-        offset = _decode_page_token(data["pageToken"]) if data.get("pageToken") else 0
-        size = data["pageSize"]
-        page = list(verdicts[offset : offset + size + 1])
+        if data.get("pageToken"):
+            offset = _decode_page_token(data["pageToken"])
+        else:
+            offset = data.get("offset", 0)
+        size = data["pageSize"] or SEARCH_PAGE_SIZE
+        page = list(_search(data)[offset : offset + size + 1])
         body = {"claims": [_google_claim(v) for v in page[:size]]}
-        if len(page) > size:
+        if len(page) > size and offset + size <= MAX_SEARCH_OFFSET:
             body["nextPageToken"] = _encode_page_token(offset + size)
         return Response(body)
 
 
 def _google_claim(verdict) -> dict:
+    """A verdict annotated by `_with_review_facts`, as Google's claims:search shows it."""
     claim, article = verdict.claim, verdict.claim.article
-    claim_date = article.published_at or claim.created_at
     return {
         "text": claim.text,
         "claimant": claim.claimant or article.publisher or "",
-        "claimDate": claim_date.isoformat().replace("+00:00", "Z"),
+        "claimDate": _iso(article.published_at or claim.created_at),
         "claimReview": [
             {
                 "publisher": {
                     "name": settings.PUBLISHER_NAME,
-                    "site": urlsplit(settings.PUBLISHER_URL).hostname or "",
+                    "site": verdict.review_publisher_site,
                 },
                 "url": verdict_public_url(verdict),
                 "title": verdict.headline,
-                "reviewDate": verdict.published_at.isoformat().replace("+00:00", "Z"),
+                "reviewDate": _iso(verdict.published_at),
                 "textualRating": RATING_SCALE[verdict.rating].label,
-                "languageCode": article.language or "en",
+                "languageCode": verdict.review_language,
             }
         ],
     }
