@@ -136,6 +136,10 @@ def article_detail(request, pk: int):
                 href=lambda claim: reverse("claim-workspace", args=[claim.pk]),
             ),
             "in_progress": article.ingest_state in IN_PROGRESS,
+            # The public summary exists only once something on the article is published.
+            "has_public_summary": review_selectors.articles_with_published_verdicts()
+            .filter(pk=article.pk)
+            .exists(),
             "may_triage": user_has_role(request.user, Role.EDITOR),
             "dismiss_form": DismissForm(),
             "boost_form": BoostForm(),

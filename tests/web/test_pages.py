@@ -826,6 +826,24 @@ def test_an_article_with_nothing_published_has_no_public_summary(hostile_article
     assert "Roads" not in response.content.decode()
 
 
+def test_the_article_page_links_its_public_summary_once_something_is_published(
+    submitted_verdict, erin, signed_in
+):
+    article_id = submitted_verdict.claim.article_id
+    page = reverse("article-detail", args=[article_id])
+    public = reverse("article-public", args=[article_id])
+    client = signed_in(erin)
+
+    before = client.get(page).content.decode()
+    services.verdict_approve(
+        verdict=submitted_verdict, by=erin, expected_version=submitted_verdict.version
+    )
+    after = client.get(page).content.decode()
+
+    assert public not in before
+    assert public in after
+
+
 def test_a_submitted_url_is_read_in_the_background_while_the_page_waits(erin, signed_in):
     client = signed_in(erin)
 
