@@ -39,6 +39,8 @@ class TokenAuthentication(auth.TokenAuthentication):
             token_text = token.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(refusal) from exc
+        if "\x00" in token_text:  # no token holds one, and PostgreSQL text cannot
+            raise exceptions.AuthenticationFailed(refusal)
         for auth_token in _tokens_with_users(token_text[: CONSTANTS.TOKEN_KEY_LENGTH]):
             if self._cleanup_token(auth_token):
                 continue

@@ -337,7 +337,7 @@ class QueryKeyAuthentication(TokenAuthentication):
 
 
 # Results past this offset are not served: a deeper OFFSET costs a scan of every row before
-# it, and no reader pages that far (Google's own search answers at most a few hundred).
+# it, and a reader that far down is better served by narrowing the search.
 MAX_SEARCH_OFFSET = 10_000
 SEARCH_PAGE_SIZE = 10
 # BCP-47: a language subtag, then optional subtags (region, script...); `_` as some send it.
@@ -364,7 +364,7 @@ class _SearchParams(serializers.Serializer):
     def validate(self, data):
         if not data.get("query") and not data.get("reviewPublisherSiteFilter"):
             raise serializers.ValidationError(
-                {"query": "Give a query, or a reviewPublisherSiteFilter to list that site's."}
+                {"query": "Give a query, or a reviewPublisherSiteFilter alone to list a site's."}
             )
         return data
 
@@ -425,13 +425,13 @@ def _search(data: dict) -> QuerySet:
             | Q(review_language__istartswith=f"{language}_")
         )
     if data.get("maxAgeDays"):
+        # Google takes the newer of the claim's and the review's dates: here the review's, as
+        # a claim is always found before its verdict is published.
         try:
             since = timezone.now() - timedelta(days=data["maxAgeDays"])
         except OverflowError:
-            since = None  # older than the calendar: no fact check is that old
-        if since is not None:
-            # Google takes the newer of the claim's and the review's dates: here the review's,
-            # as a claim is always found before its verdict is published.
+            pass  # a bound before the calendar begins: every fact check is younger
+        else:
             verdicts = verdicts.filter(published_at__gte=since)
     return verdicts.order_by("-published_at", "-id")
 

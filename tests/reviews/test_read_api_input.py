@@ -20,6 +20,13 @@ pytestmark = pytest.mark.django_db
 VERDICTS, FEED, SEARCH = "/api/v1/verdicts/", "/api/v1/claimreview/", "/api/v1/claims:search"
 GOOGLE_SEARCH = "/v1alpha1/claims:search"
 
+CHECKED = hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 
 @pytest.fixture
 def two(alice, erin):
@@ -353,6 +360,26 @@ def test_every_401_names_its_scheme_with_a_realm(db, method, path, headers):
     assert response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    "key", ["%00", "%00" + "a" * 70, "a" * 20 + "%00", "%FF%FE", "%C3%A9" * 64]
+)
+@pytest.mark.parametrize("path", [SEARCH, GOOGLE_SEARCH])
+def test_a_key_no_token_could_be_is_refused_as_a_wrong_key(db, path, key):
+    response = Client().get(f"{path}?query=strikes&key={key}")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "Invalid token."
+
+
+@CHECKED
+@given(key=st.text(min_size=1, max_size=100))
+def test_any_wrong_key_is_refused_with_a_401(db, key):
+    response = Client().get(GOOGLE_SEARCH, {"query": "strikes", "key": key})
+
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == 'Token realm="api"'
+
+
 def test_a_token_still_authenticates(two, newsbot):
     response = Client().get(VERDICTS, HTTP_AUTHORIZATION=f"Token {token_issue(username='newsbot')}")
 
@@ -413,12 +440,6 @@ ANY_TEXT = st.one_of(
             "",
         ]
     ),
-)
-CHECKED = hypothesis_settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 
