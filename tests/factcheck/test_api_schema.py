@@ -78,6 +78,24 @@ def test_the_api_keeps_to_its_schema_for_an_api_client(case, world):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
 
+# The review workflow's reads and every write, with about eight times the examples of the
+# tests above (as many as about two minutes allow on two cores), so that rarer input (long,
+# deep, odd characters) reaches each of them. The published reads (verdicts, ClaimReview,
+# claims:search, summaries) keep the tests above.
+WORKFLOW = schema.exclude(
+    path_regex=r"^/api/v1/(verdicts|claimreview|claims:search)|/summary/$|^/v1alpha1/"
+)
+MANY_EXAMPLES = hypothesis_settings(EXAMPLES, max_examples=100)
+
+
+@pytest.mark.slow
+@WORKFLOW.parametrize()
+@MANY_EXAMPLES
+def test_the_workflow_api_keeps_to_its_schema_under_many_examples(case, world):
+    token = token_issue(username="erin")
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
 def test_every_operation_documents_its_errors(client):
     document = client.get("/api/v1/schema/?format=json").json()
 
