@@ -4,9 +4,9 @@ Python's `json` recurses once per nesting level, so a body of 50,000 opening bra
 RecursionError (a 500). orjson stops at 1,024 levels on its own, but a value 1,000 levels
 deep still cannot be turned into text (`str()` recurses too) when an error message quotes it.
 No request of this API nests more than a few levels, so anything deeper than MAX_JSON_DEPTH
-is refused as unreadable, before any serializer sees it. orjson also refuses what Python's
-`json` let through and the database then refused (unpaired surrogates such as "\\ud800"),
-and NaN or Infinity, as REST framework's strict JSON did.
+is refused as unreadable, before any serializer sees it. orjson also refuses NaN and
+Infinity, as REST framework's strict JSON did, and unpaired surrogates ("\\ud800"), which
+no text column can hold.
 """
 
 import orjson
