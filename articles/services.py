@@ -340,6 +340,33 @@ def article_fetch_failed(*, article_id: int, reason: str) -> Article | None:
         return _fail(article, reason)
 
 
+def articles_sweep() -> int:
+    """Settle articles still waiting on a fetch that has already ended: the message that
+    would have extracted or failed them was lost (a broker that was down, a worker killed).
+    Fetched sources get their articles extracted again through the worker; failed or
+    blocked ones fail their articles with the source's reason. Returns how many were
+    settled or sent."""
+    from sources.models import Source
+
+    from .tasks import extract_fetched_article
+
+    waiting = Article.objects.filter(ingest_state=Article.IngestState.FETCHING).exclude(
+        source=None
+    )
+    settled = 0
+    for article_id in waiting.filter(source__state=Source.State.FETCHED).values_list(
+        "pk", flat=True
+    ):
+        extract_fetched_article.delay(article_id)
+        settled += 1
+    ended = waiting.filter(source__state__in=[Source.State.FAILED, Source.State.BLOCKED])
+    for article_id, error in ended.values_list("pk", "source__last_error"):
+        reason = error or "The page could not be fetched."
+        if article_fetch_failed(article_id=article_id, reason=reason) is not None:
+            settled += 1
+    return settled
+
+
 def article_reextract(*, article: Article, by=None) -> list:
     """Run the extractor again: new claims are added; stored claims are never changed."""
     with transaction.atomic():

@@ -14,8 +14,8 @@ def extract_fetched_article(article_id: int) -> str:
     try:
         article = services.article_extract_fetched(article_id=article_id)
     except Exception as exc:
-        # Nothing sweeps articles: one left fetching would wait for ever. The extraction's
-        # transaction is rolled back, so the failure is recorded in a fresh one.
+        # The extraction's transaction is rolled back, so the failure is recorded in a
+        # fresh one; left fetching, the article would only be retried by the sweep.
         logger.exception("Extracting fetched article %s failed.", article_id)
         article = services.article_fetch_failed(
             article_id=article_id,
@@ -25,3 +25,8 @@ def extract_fetched_article(article_id: int) -> str:
             ),
         )
     return "nothing to do" if article is None else article.ingest_state
+
+
+@shared_task(ignore_result=True)
+def sweep_articles() -> int:
+    return services.articles_sweep()

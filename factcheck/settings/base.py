@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.tasks.sweep_sources",
         "schedule": env.float("FETCH_SWEEP_SECONDS", default=60.0),
     },
+    "sweep-articles": {
+        "task": "articles.tasks.sweep_articles",
+        "schedule": env.float("FETCH_SWEEP_SECONDS", default=60.0),
+    },
     "delete-expired-tokens": {
         "task": "accounts.tasks.delete_expired_tokens",
         "schedule": 3600.0,

@@ -430,3 +430,44 @@ def test_load_demo_is_safe_to_run_twice():
     for role in ("fact_checker", "editor", "api_client"):
         assert role in second.getvalue()
     assert Claim.objects.filter(state="queued").exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "ends"),
+    [
+        (
+            Response(
+                f"<html><body><article><p>{WIRE_TEXT}</p></article></body></html>",
+                200,
+                content_type="text/html",
+            ),
+            "extracted",
+        ),
+        (Response("Gone", status=404), "failed"),
+    ],
+)
+def test_an_article_whose_fetch_ended_while_its_message_was_lost_is_settled_by_the_sweep(
+    alice, local_web, tasks_in_process, page, ends
+):
+    from articles.tasks import sweep_articles
+
+    local_web.expect_request("/story").respond_with_handler(lambda request: page)
+    # Submitted, then fetched; the messages sent on commit never arrive (the test's
+    # transaction never commits), as when a broker was down or a worker was killed.
+    accepted = client_for(alice).post(
+        "/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json"
+    )
+    article = Article.objects.get(pk=accepted.json()["id"])
+    fetch_source(article.source_id)
+    assert Article.objects.get(pk=article.pk).ingest_state == "fetching"
+
+    settled = sweep_articles()
+
+    article.refresh_from_db()
+    assert settled == 1
+    assert article.ingest_state == ends
+    if ends == "failed":
+        assert "404" in article.ingest_error
+    else:
+        assert "1,240 people" in article.body
+    assert sweep_articles() == 0
