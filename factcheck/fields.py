@@ -51,8 +51,11 @@ class ChoiceField(serializers.ChoiceField):
         raise serializers.ValidationError(choice_error(data, self.choices), code="invalid_choice")
 
 
-class FormChoiceField(forms.ChoiceField):
-    """The page forms' choice field, with the API's error after the usual form wording."""
+class ListsValidChoices:
+    """For a Django form field with choices (a page form's, or a query filter's): a value
+    outside them is refused with the valid ones listed, as the API's ChoiceField does."""
+
+    invalid_choice_prefix = ""
 
     def validate(self, value):
         try:
@@ -60,10 +63,17 @@ class FormChoiceField(forms.ChoiceField):
         except DjangoValidationError as error:
             if error.code != "invalid_choice":
                 raise
-            valid = [choice for choice, _label in self.choices if choice != ""]
+            refused = (error.params or {}).get("value", value)
+            valid = [str(choice) for choice, _label in self.choices if choice != ""]
             raise DjangoValidationError(
-                f"Select a valid choice: {choice_error(value, valid)}", code="invalid_choice"
+                self.invalid_choice_prefix + choice_error(refused, valid), code="invalid_choice"
             ) from None
+
+
+class FormChoiceField(ListsValidChoices, forms.ChoiceField):
+    """The page forms' choice field, with the API's error after the usual form wording."""
+
+    invalid_choice_prefix = "Select a valid choice: "
 
 
 def fetchable_url(value: str) -> None:

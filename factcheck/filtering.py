@@ -6,11 +6,15 @@ from datetime import UTC, datetime
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django_filters import fields as filter_fields
+from django_filters import filters
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import Filter, IsoDateTimeFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+
+from .fields import ListsValidChoices
 
 PAGING_PARAMETERS = ("page", "page_size", "cursor", "ordering")
 
@@ -159,3 +163,21 @@ def websearch_text(text: str) -> str:
         wants_or = False
         query += f'{"-" if negated else ""}"{term}"'
     return query
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    """A one-value choice filter whose error lists the valid values."""
+
+    field_class = type(
+        "ChoiceField", (ListsValidChoices, filter_fields.ChoiceField), {"__module__": __name__}
+    )
+
+
+class MultipleChoiceFilter(filters.MultipleChoiceFilter):
+    """A choice filter taking the parameter once or more, whose error lists the valid values."""
+
+    field_class = type(
+        "MultipleChoiceField",
+        (ListsValidChoices, filter_fields.MultipleChoiceField),
+        {"__module__": __name__},
+    )

@@ -19,6 +19,7 @@ from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import NotFound
 from factcheck.fields import URLField
+from factcheck.filtering import ChoiceFilter
 from reviews import selectors as review_selectors
 from reviews.api.published import (
     PublishedVerdictSerializer,
@@ -33,7 +34,7 @@ from .serializers import ArticleDetailSerializer, ArticleSerializer, ArticleSubm
 
 class ArticleFilter(django_filters.FilterSet):
     url = django_filters.CharFilter(field_name="source_url")
-    ingest_state = django_filters.ChoiceFilter(choices=Article.IngestState.choices)
+    ingest_state = ChoiceFilter(choices=Article.IngestState.choices)
     publisher = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:

@@ -37,6 +37,7 @@ from factcheck.filtering import (
     DATETIME_OUT_OF_RANGE,
     DateTimeFilter,
     IntegerFilter,
+    MultipleChoiceFilter,
     StrictFilterBackend,
     StrictOrderingFilter,
     validated_query,
@@ -216,8 +217,8 @@ class PublishedVerdictFilter(django_filters.FilterSet):
     article = IntegerFilter(field_name="claim__article_id")
     article_url = django_filters.CharFilter(method="filter_article_url")
     claimant = django_filters.CharFilter(field_name="claim__claimant", lookup_expr="icontains")
-    rating = django_filters.MultipleChoiceFilter(choices=Rating.choices)
-    kind = django_filters.MultipleChoiceFilter(field_name="claim__kind", choices=ClaimKind.choices)
+    rating = MultipleChoiceFilter(choices=Rating.choices)
+    kind = MultipleChoiceFilter(field_name="claim__kind", choices=ClaimKind.choices)
     published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
     q = django_filters.CharFilter(

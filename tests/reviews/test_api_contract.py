@@ -325,6 +325,28 @@ def test_a_quoted_bad_choice_is_cut_short(draft):
     assert len(message) < 200 and "is not one of supports, refutes, context." in message
 
 
+@pytest.mark.parametrize(
+    ("path", "parameter", "listed"),
+    [
+        ("/api/v1/claims/", "state", "triage, queued, assigned"),
+        ("/api/v1/claims/", "kind", "statistic, estimate"),
+        ("/api/v1/articles/", "ingest_state", "pending, fetching, extracted, failed"),
+        ("/api/v1/verdicts/", "rating", "false, mostly_false, mixed"),
+    ],
+)
+def test_a_query_filter_given_a_bad_choice_lists_the_valid_ones(
+    erin, newsbot, path, parameter, listed
+):
+    reader = newsbot if path == "/api/v1/verdicts/" else erin
+
+    answer = client_for(reader).get(path, {parameter: "bogus"})
+
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert parameter in error["message"] or parameter in str(error["details"])
+    assert f'"bogus" is not one of {listed}' in str(error["details"]) + error["message"]
+
+
 def test_the_page_forms_list_the_valid_choices_too(alice):
     queued_claims(1)
     client_for(alice).post("/api/v1/queue/next/")
