@@ -893,3 +893,24 @@ def test_pages_refuse_the_wrong_method(held_claim, alice, signed_in):
     assert client.get(reverse("queue-take-next")).status_code == 405
     assert client.post(reverse("claim-workspace", args=[held_claim.pk])).status_code == 405
     assert Claim.objects.filter(assignee=alice).count() == 1
+
+
+def test_the_article_form_names_each_field_it_refuses(alice):
+    page = Client()
+    page.force_login(alice)
+
+    answer = page.post(
+        "/articles/new/",
+        {
+            "input_format": "text",
+            "content": "The ministry said 1,240 people were displaced by the floods.",
+            "title": "T" * 2001,
+            "publisher": "P" * 301,
+        },
+    )
+
+    text = answer.content.decode()
+    assert answer.status_code == 400
+    assert "Title: Ensure this value has at most 2000 characters" in text
+    assert "Publisher: Ensure this value has at most 300 characters" in text
+    assert not Article.objects.exists()
