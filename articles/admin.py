@@ -1,34 +1,19 @@
 from django.contrib import admin
 
+from factcheck.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+
 from .models import Article, ArticleLink
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Articles change only through articles.services: claims point into the body by offset,
     and the title and publisher are part of published fact checks, which subscribers hear of
     only through the workflow. The admin shows them and never adds, changes or deletes them."""
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ArticleLinkInline(admin.TabularInline):
+class ArticleLinkInline(ReadOnlyTabularInline):
     model = ArticleLink
-    extra = 0
     fields = ["url", "anchor_text", "position", "source"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)

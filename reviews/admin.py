@@ -1,44 +1,23 @@
 from django.contrib import admin
 
+from factcheck.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+
 from .models import Claim, EvidenceLink, ReviewEvent, Verdict
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Workflow state changes only through the review services, which check the move, bump
     the verdict's version, record the event and tell webhook subscribers. The admin shows it
     and never adds, changes or deletes it."""
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyEventsInline(ReadOnlyInline):
+class ReadOnlyEventsInline(ReadOnlyTabularInline):
     model = ReviewEvent
     fk_name = "claim"
     fields = ["created_at", "actor", "action", "from_state", "to_state", "comment"]
 
 
-class EvidenceInline(ReadOnlyInline):
+class EvidenceInline(ReadOnlyTabularInline):
     model = EvidenceLink
     fields = ["url", "stance", "note", "added_by", "source"]
 

@@ -1,27 +1,18 @@
 from django.contrib import admin
 
+from factcheck.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
+
 from .models import Source, SourceSnapshot
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Sources move through the fetch queue (sources.services and the workers), and a
     snapshot is what a fetch found: evidence behind published verdicts. The admin shows them
     and never adds, changes or deletes them."""
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SnapshotInline(admin.TabularInline):
+class SnapshotInline(ReadOnlyTabularInline):
     model = SourceSnapshot
-    extra = 0
-    can_delete = False
     fields = [
         "fetched_at",
         "status_code",
@@ -32,12 +23,6 @@ class SnapshotInline(admin.TabularInline):
         "error_kind",
     ]
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Source)

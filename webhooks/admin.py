@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
+from factcheck.admin import ReadOnlyModelAdmin
 from factcheck.errors import InvalidInput
 
 from . import services
@@ -115,7 +116,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyModelAdmin):
     """What was sent to whom and how each attempt went: a log, never edited by hand."""
 
     list_display = [
@@ -157,12 +158,3 @@ class DeliveryAdmin(admin.ModelAdmin):
         return format_html(
             "<pre>{}</pre>", json.dumps(delivery.payload, indent=2, ensure_ascii=False)
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
