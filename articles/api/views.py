@@ -59,7 +59,7 @@ class ArticleSummarySerializer(serializers.Serializer):
     verdicts = PublishedVerdictSerializer(many=True)
 
 
-class PublishedArticleSerializer(ArticleSerializer):
+class ClientArticleSerializer(ArticleSerializer):
     """An article as API clients see it: what it is, never how it went through the newsroom."""
 
     class Meta(ArticleSerializer.Meta):
@@ -75,10 +75,10 @@ class PublishedArticleSerializer(ArticleSerializer):
         ]
 
 
-class PublishedArticleSummarySerializer(serializers.Serializer):
+class ClientArticleSummarySerializer(serializers.Serializer):
     """The summary API clients get: the published verdicts and their counts only."""
 
-    article = PublishedArticleSerializer()
+    article = ClientArticleSerializer()
     claims = inline_serializer(
         "ArticlePublishedClaimCounts",
         {
@@ -93,7 +93,7 @@ SUMMARY_RESPONSES = {
     200: OpenApiResponse(
         PolymorphicProxySerializer(
             component_name="ArticleSummaryAnswer",
-            serializers=[ArticleSummarySerializer, PublishedArticleSummarySerializer],
+            serializers=[ArticleSummarySerializer, ClientArticleSummarySerializer],
             resource_type_field_name=None,
         ),
         "Fact-checkers and editors get the full summary; API clients get the published "
@@ -191,7 +191,7 @@ class ArticleViewSet(
         if not self._sees_the_newsroom():
             return Response(
                 {
-                    "article": PublishedArticleSerializer(article).data,
+                    "article": ClientArticleSerializer(article).data,
                     "claims": review_selectors.article_published_summary(article=article),
                     "verdicts": verdicts,
                 }
