@@ -12,16 +12,16 @@ from datetime import timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Now
 
 from factcheck import backoff
 from factcheck.errors import InvalidInput
-from reviews.models import Verdict, VerdictState
+from reviews import presenters as review_presenters
+from reviews import selectors as review_selectors
 from sources.fetcher import FetchPolicy, InvalidURLError, validate_fetchable_url
 
 from .models import Delivery, DeliveryAttempt, Event, Subscriber
-from .payloads import verdict_payload
 from .transport import PostOutcome, receiver_refusal, webhook_policy
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ def subscriber_url_check(*, url: str) -> str:
 
 
 def on_verdict_published(verdict_id: int) -> None:
-    """Publication hook: call after the commit that published (or corrected) a verdict.
+    """Publication hook: call after the commit that published (or corrected) a verdict. The
+    receivers of reviews' publication signals call it.
 
     Safe to call more than once, and inside a transaction: deliveries are created once and
     sent after commit.
@@ -85,21 +86,6 @@ def _enqueue_delivery(delivery_id: int, *, countdown: float | None = None) -> No
     )
 
 
-def _previous_publication(verdict: Verdict) -> Verdict | None:
-    """The verdict on the same claim that `verdict` corrects, if any."""
-    return (
-        Verdict.objects.filter(_published_before(verdict.published_at, verdict.pk))
-        .filter(claim_id=verdict.claim_id)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-
-
-def _published_before(published_at, pk) -> Q:
-    # Publication times can tie at the clock's resolution; the later verdict has the higher id.
-    return Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
-
-
 def deliveries_create_for_verdict(*, verdict_id: int) -> list[Delivery]:
     """One delivery per active subscriber that wants the event, each sent after commit.
 
@@ -108,20 +94,18 @@ def deliveries_create_for_verdict(*, verdict_id: int) -> list[Delivery]:
     alone, so calling it again (or from the sweep) sends nothing twice. Returns the deliveries
     created.
     """
-    verdict = (
-        Verdict.objects.select_related("claim__article", "signed_off_by")
-        .filter(pk=verdict_id, published_at__isnull=False)
-        .first()
-    )
+    verdict = review_selectors.verdict_as_published(verdict_id=verdict_id)
     if verdict is None:
         logger.warning("No webhooks for verdict %s: it is not published.", verdict_id)
         return []
-    previous = _previous_publication(verdict)
-    event = Event.VERDICT_CORRECTED if previous is not None else Event.VERDICT_PUBLISHED
+    corrects_id = review_selectors.publication_corrected(
+        verdict_id=verdict_id, claim_id=verdict["claim_id"], published_at=verdict["published_at"]
+    )
+    event = Event.VERDICT_CORRECTED if corrects_id is not None else Event.VERDICT_PUBLISHED
     subscribers = [
         subscriber
         for subscriber in Subscriber.objects.filter(
-            is_active=True, created_at__lte=verdict.published_at
+            is_active=True, created_at__lte=verdict["published_at"]
         )
         if subscriber.wants(event)
     ]
@@ -129,26 +113,26 @@ def deliveries_create_for_verdict(*, verdict_id: int) -> list[Delivery]:
         return []
     with transaction.atomic():
         existing = set(
-            Delivery.objects.filter(verdict=verdict, event=event).values_list(
+            Delivery.objects.filter(verdict_id=verdict_id, event=event).values_list(
                 "subscriber_id", flat=True
             )
         )
         missing = [subscriber for subscriber in subscribers if subscriber.pk not in existing]
         if not missing:
             return []
-        payload = verdict_payload(verdict, corrects=previous)
+        payload = review_presenters.webhook_payload(verdict, corrects_id=corrects_id)
         # A concurrent caller (the sweep) may insert the same rows: the unique constraint keeps
         # one, and both enqueueing it is harmless.
         Delivery.objects.bulk_create(
             [
-                Delivery(subscriber=subscriber, verdict=verdict, event=event, payload=payload)
+                Delivery(subscriber=subscriber, verdict_id=verdict_id, event=event, payload=payload)
                 for subscriber in missing
             ],
             ignore_conflicts=True,
         )
         created = list(
             Delivery.objects.filter(
-                verdict=verdict,
+                verdict_id=verdict_id,
                 event=event,
                 subscriber__in=missing,
                 state=Delivery.State.PENDING,
@@ -298,18 +282,7 @@ def _create_missed_deliveries(*, limit: int) -> list[int]:
     subscribers = list(Subscriber.objects.filter(is_active=True))
     if not subscribers:
         return []
-    earlier = Verdict.objects.filter(
-        _published_before(OuterRef("published_at"), OuterRef("pk")), claim_id=OuterRef("claim_id")
-    )
-    recent = list(
-        Verdict.objects.filter(
-            state=VerdictState.PUBLISHED,
-            published_at__gte=Now() - MISSED_PUBLICATION_LOOKBACK,
-        )
-        .annotate(is_correction=Exists(earlier))
-        .order_by("-published_at")
-        .values_list("pk", "published_at", "is_correction")[:limit]
-    )
+    recent = review_selectors.publications_since(age=MISSED_PUBLICATION_LOOKBACK, limit=limit)
     if not recent:
         return []
     have = set(

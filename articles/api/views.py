@@ -20,14 +20,9 @@ from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import NotFound
 from factcheck.fields import URLField
 from factcheck.filtering import ChoiceFilter
+from reviews import presenters as review_presenters
 from reviews import selectors as review_selectors
-from reviews.api.published import (
-    PublishedVerdictSerializer,
-    latest_published_at,
-    published_verdict_summaries,
-    summary_rows,
-)
-from reviews.models import Verdict
+from reviews.presenters import PublishedVerdictSerializer
 
 from .serializers import ArticleDetailSerializer, ArticleSerializer, ArticleSubmitSerializer
 
@@ -180,14 +175,13 @@ class ArticleViewSet(
         return review_selectors.articles_with_published_verdicts()
 
     def _summary_response(self, article) -> Response:
-        verdicts = published_verdict_summaries(
-            summary_rows(
-                Verdict.objects.filter(state="published", claim__article=article).order_by(
-                    "claim__start"
-                )
-            )
+        rows = review_selectors.with_published_evidence(
+            review_selectors.published_verdict_rows()
+            .filter(claim__article=article)
+            .order_by("claim__start")
         )
-        self.last_modified = latest_published_at(verdicts)
+        verdicts = review_presenters.verdict_items(rows)
+        self.last_modified = review_presenters.latest_published_at(rows)
         if not self._sees_the_newsroom():
             return Response(
                 {

@@ -1,0 +1,317 @@
+"""What clients see of a published verdict, in each shape they get it.
+
+Every shape is built here, from the rows `selectors.published_verdict_rows` reads (plain
+values: a page of the API is built without a model instance or a serializer per verdict):
+
+- the API item: `/api/v1/verdicts/` and the verdicts of an article's summary;
+- schema.org ClaimReview: the feed, the public page of a verdict, webhooks;
+- the claim of Google's claims:search;
+- the content of a webhook.
+
+Which URL stands for the article, and how dates are written, are decided once, here.
+
+ClaimReview: Google requires `claimReviewed`, `reviewRating` (with `alternateName`) and
+`url`, and recommends `author`, `datePublished` and `itemReviewed` (a Claim with its
+`author`, `datePublished` and `appearance`). Every ClaimReview built here carries all of them.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from .models import ClaimKind, Verdict
+from .ratings import BEST_RATING, RATING_SCALE, WORST_RATING, Rating
+from .selectors import PUBLISHED_VERDICT_FIELDS
+
+# --- what every shape shares ----------------------------------------------------------------
+
+
+def iso_8601(value: datetime | date | None, *, utc: str = "Z") -> str | None:
+    """A date, or a time as REST framework writes it: ISO 8601, with Z for UTC. Webhooks
+    write UTC as `utc="+00:00"`, as their receivers have always been sent it."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + utc if text.endswith("+00:00") else text
+
+
+def _day(value: datetime | None) -> str | None:
+    return iso_8601(value.date()) if value else None
+
+
+class PublicUrls:
+    """The public addresses of verdicts and articles on this service, resolved once for a
+    whole answer rather than once per verdict."""
+
+    def __init__(self) -> None:
+        self._verdict = _around_id("verdict-public")
+        self._article = _around_id("article-public")
+
+    def verdict(self, verdict_id: int) -> str:
+        return f"{self._verdict[0]}{verdict_id}{self._verdict[1]}"
+
+    def article(self, row: dict) -> str:
+        """Where the claim appeared: the article's canonical URL, else the URL it was
+        submitted from, else its page on this service."""
+        return (
+            row["claim__article__canonical_url"]
+            or row["claim__article__source_url"]
+            or f"{self._article[0]}{row['claim__article_id']}{self._article[1]}"
+        )
+
+
+def _around_id(url_name: str) -> tuple[str, str]:
+    """What stands before and after the id in the absolute URL of `url_name`."""
+    before, _, after = reverse(url_name, args=[0]).rpartition("/0/")
+    return f"{settings.PUBLIC_BASE_URL}{before}/", f"/{after}"
+
+
+def latest_published_at(rows: Iterable[dict]) -> datetime | None:
+    """When the newest of `rows` was published: the Last-Modified of an answer showing them."""
+    return max((row["published_at"] for row in rows), default=None)
+
+
+# --- the API item ---------------------------------------------------------------------------
+
+
+class PublishedEvidenceSerializer(serializers.Serializer):
+    """A source as published. The fact-checker's note on it is a working note and stays in
+    the newsroom."""
+
+    url = serializers.CharField()
+    stance = serializers.CharField()
+    fetch_state = serializers.CharField()
+
+
+class PublishedClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    claimant = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ClaimKind.choices)
+    quantities = serializers.ListField(child=serializers.DictField())
+
+
+class PublishedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(read_only=True)
+    title = serializers.CharField()
+    publisher = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+# The API item. Its fields are what the OpenAPI schema says of it; `to_representation` builds
+# it from a row of `with_published_evidence` in one dict rather than field by field, as clients
+# page through thousands (tests/reviews/test_presenters.py holds the two to the same shape).
+class PublishedVerdictSerializer(serializers.Serializer):
+    """A published verdict, as API clients receive it."""
+
+    id = serializers.IntegerField()
+    claim = PublishedClaimSerializer()
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating_value = serializers.IntegerField(min_value=1, max_value=5)
+    rating_label = serializers.CharField()
+    headline = serializers.CharField()
+    rationale = serializers.CharField(help_text="Markdown.")
+    evidence = PublishedEvidenceSerializer(many=True)
+    article = PublishedArticleSerializer()
+    published_at = serializers.DateTimeField()
+    signed_off_by = serializers.CharField()
+    public_url = serializers.CharField()
+
+    def to_representation(self, row: dict) -> dict[str, Any]:
+        # One serializer serves a whole list (`many=True` makes one child): its URLs are
+        # resolved at its first item.
+        urls = self.__dict__.get("_urls")
+        if urls is None:
+            urls = self.__dict__["_urls"] = PublicUrls()
+        rating = RATING_SCALE[row["rating"]]
+        return {
+            "id": row["id"],
+            "claim": {
+                "id": row["claim_id"],
+                "text": row["claim__text"],
+                "claimant": row["claim__claimant"],
+                "kind": row["claim__kind"],
+                "quantities": row["claim__quantities"],
+            },
+            "rating": row["rating"],
+            "rating_value": rating.value,
+            "rating_label": rating.label,
+            "headline": row["headline"],
+            "rationale": row["rationale"],
+            "evidence": row["evidence"],
+            "article": {
+                "id": row["claim__article_id"],
+                "url": urls.article(row),
+                "title": row["claim__article__title"],
+                "publisher": row["claim__article__publisher"],
+                "published_at": iso_8601(row["claim__article__published_at"]),
+            },
+            "published_at": iso_8601(row["published_at"]),
+            "signed_off_by": row["signed_off_by__username"],
+            "public_url": urls.verdict(row["id"]),
+        }
+
+
+def verdict_items(rows: Iterable[dict]) -> list[dict[str, Any]]:
+    """The API items of `rows` (of `with_published_evidence`), in their order."""
+    return PublishedVerdictSerializer(rows, many=True).data
+
+
+# --- schema.org ClaimReview -----------------------------------------------------------------
+
+
+def _publisher_organization() -> dict[str, str]:
+    return {"@type": "Organization", "name": settings.PUBLISHER_NAME, "url": settings.PUBLISHER_URL}
+
+
+def _claim_author(row: dict) -> dict[str, str]:
+    if row["claim__claimant"]:
+        return {"@type": "Person", "name": row["claim__claimant"]}
+    if row["claim__article__publisher"]:
+        return {"@type": "Organization", "name": row["claim__article__publisher"]}
+    if row["claim__article__byline"]:
+        return {"@type": "Person", "name": row["claim__article__byline"]}
+    return {"@type": "Organization", "name": "Unknown"}
+
+
+def _claimreview(row: dict, urls: PublicUrls) -> dict[str, Any]:
+    rating = RATING_SCALE[row["rating"]]
+    item_reviewed = {
+        "@type": "Claim",
+        "author": _claim_author(row),
+        "datePublished": _day(row["claim__article__published_at"])
+        or _day(row["claim__created_at"]),
+        "appearance": [
+            {
+                "@type": "CreativeWork",
+                "url": urls.article(row),
+                "headline": row["claim__article__title"] or None,
+            }
+        ],
+    }
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": urls.verdict(row["id"]),
+        "claimReviewed": row["claim__text"],
+        "headline": row["headline"],
+        "datePublished": _day(row["published_at"]),
+        "author": _publisher_organization(),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": rating.value,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": rating.label,
+        },
+        "itemReviewed": item_reviewed,
+    }
+    return _without_empty(review)
+
+
+def _without_empty(value):
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_without_empty(v) for v in value]
+    return value
+
+
+def claimreview_feed(rows: Iterable[dict]) -> dict[str, Any]:
+    """A schema.org DataFeed whose items are the ClaimReviews of `rows`."""
+    urls = PublicUrls()
+    return {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "name": f"{settings.PUBLISHER_NAME} fact checks",
+        "publisher": _publisher_organization(),
+        "dataFeedElement": [
+            {
+                "@type": "DataFeedItem",
+                "dateCreated": _day(row["published_at"]),
+                "item": _claimreview(row, urls),
+            }
+            for row in rows
+        ],
+    }
+
+
+def claimreview_for_verdict(verdict: Verdict) -> dict[str, Any]:
+    """The ClaimReview of a published verdict in hand as a model instance (its public page
+    reads one). Caller selects claim__article and signed_off_by."""
+    return _claimreview(_row_of(verdict), PublicUrls())
+
+
+def _row_of(verdict: Verdict) -> dict:
+    """The instance's values under the names of a `published_verdict_rows` row."""
+    row = {}
+    for field in PUBLISHED_VERDICT_FIELDS:
+        value = verdict
+        for name in field.split("__"):
+            value = getattr(value, name) if value is not None else None
+        row[field] = value
+    return row
+
+
+# --- Google's claims:search ------------------------------------------------------------------
+
+
+def google_claims(rows: Iterable[dict]) -> list[dict[str, Any]]:
+    """Each row as Google's claims:search shows a claim. The rows carry the publisher's site
+    and the language the search compared (`review_publisher_site`, `review_language`)."""
+    urls = PublicUrls()
+    return [
+        {
+            "text": row["claim__text"],
+            "claimant": row["claim__claimant"] or row["claim__article__publisher"] or "",
+            "claimDate": iso_8601(row["claim__article__published_at"] or row["claim__created_at"]),
+            "claimReview": [
+                {
+                    "publisher": {
+                        "name": settings.PUBLISHER_NAME,
+                        "site": row["review_publisher_site"],
+                    },
+                    "url": urls.verdict(row["id"]),
+                    "title": row["headline"],
+                    "reviewDate": iso_8601(row["published_at"]),
+                    "textualRating": RATING_SCALE[row["rating"]].label,
+                    "languageCode": row["review_language"],
+                }
+            ],
+        }
+        for row in rows
+    ]
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+def webhook_payload(row: dict, *, corrects_id: int | None) -> dict[str, Any]:
+    """What an event about the publication of `row` (of `verdict_as_published`) says, frozen
+    when it happens: the verdict, and its ClaimReview."""
+    urls = PublicUrls()
+    rating = RATING_SCALE[row["rating"]]
+    return {
+        "verdict": {
+            "id": row["id"],
+            "public_url": urls.verdict(row["id"]),
+            "claim_id": row["claim_id"],
+            "claim_text": row["claim__text"],
+            "claimant": row["claim__claimant"],
+            "rating": row["rating"],
+            "rating_value": rating.value,
+            "rating_label": rating.label,
+            "headline": row["headline"],
+            "rationale": row["rationale"],
+            "published_at": iso_8601(row["published_at"], utc="+00:00"),
+            "signed_off_by": row["signed_off_by__username"],
+            "article": {"url": urls.article(row), "title": row["claim__article__title"]},
+            "corrects_verdict_id": corrects_id,
+        },
+        "claimreview": _claimreview(row, urls),
+    }
