@@ -27,8 +27,8 @@ from factcheck.errors import (
 )
 from factcheck.prepared import FixedStatement
 from factcheck.rows import ModelColumns
-from webhooks.services import on_verdict_published
 
+from . import signals
 from .models import (
     OPEN_VERDICT_STATES,
     Claim,
@@ -641,10 +641,8 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
         except IntegrityError as exc:  # pragma: no cover - the claim lock makes this unreachable
             raise Conflict("This claim already has a published verdict.") from exc
         Claim.objects.filter(pk=claim.pk).update(state=move.target, updated_at=Now())
-        verdict_id = verdict.pk
-        # Subscribers hear of the publication once it is committed; a lost hook is made up
-        # by the webhook sweep, so it must not turn a committed approval into an error.
-        transaction.on_commit(lambda: on_verdict_published(verdict_id), robust=True)
+        # Other apps hear of the publication once it is committed (webhooks tell subscribers).
+        signals.verdict_publication_announce(verdict=verdict)
         _record(
             claim=claim,
             actor=by,

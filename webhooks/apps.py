@@ -7,4 +7,5 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Registers the system checks and connects the signal receivers.
+        from . import checks, receivers  # noqa: F401

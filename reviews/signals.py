@@ -1,0 +1,45 @@
+"""Sent after commit when a verdict is published, for other apps to act on (webhooks tell
+their subscribers). Reviews does not know who listens: a receiver that fails is logged and
+changes nothing of the publication, or of what other receivers get.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.dispatch import Signal
+
+from . import selectors
+from .models import Verdict
+
+# Sent with verdict_id when a verdict is published on a claim that had none published before.
+verdict_published = Signal()
+
+# Sent with verdict_id and corrects_id when a verdict is published on a claim whose earlier
+# publication (corrects_id) it supersedes.
+verdict_corrected = Signal()
+
+
+def verdict_publication_announce(*, verdict: Verdict) -> None:
+    """Call inside the transaction that publishes `verdict`: once it commits, sends
+    `verdict_corrected` if the verdict supersedes an earlier publication on its claim, else
+    `verdict_published`. Nothing is sent if the transaction rolls back."""
+    verdict_id, claim_id, published_at = verdict.pk, verdict.claim_id, verdict.published_at
+    transaction.on_commit(
+        lambda: _announce(verdict_id=verdict_id, claim_id=claim_id, published_at=published_at),
+        # Listeners make up a lost announcement themselves (the webhook sweep does): nothing
+        # here may turn the committed publication into an error.
+        robust=True,
+    )
+
+
+def _announce(*, verdict_id: int, claim_id: int, published_at: datetime) -> None:
+    corrects_id = selectors.publication_corrected(
+        verdict_id=verdict_id, claim_id=claim_id, published_at=published_at
+    )
+    # send_robust logs what a receiver raises and goes on to the next one.
+    if corrects_id is None:
+        verdict_published.send_robust(sender=Verdict, verdict_id=verdict_id)
+    else:
+        verdict_corrected.send_robust(
+            sender=Verdict, verdict_id=verdict_id, corrects_id=corrects_id
+        )
