@@ -13,8 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from factcheck.errors import InvalidInput, InvalidTransition
-from reviews.models import ReviewEvent
-from reviews.services import claims_record_extracted
+from reviews.services import article_event_record, claims_record_extracted
 from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
 from .extraction.claims import EXTRACTOR_VERSION, extract_claims
@@ -42,7 +41,7 @@ def _content_hash(body: str) -> str:
 
 
 def _record(article: Article, *, actor, action: str, from_state: str, to_state: str, comment=""):
-    ReviewEvent.objects.create(
+    article_event_record(
         article=article,
         actor=actor,
         action=action,

@@ -120,6 +120,21 @@ def _record(
     )
 
 
+def article_event_record(
+    *, article: Article, actor, action: str, from_state: str, to_state: str, comment: str = ""
+) -> ReviewEvent:
+    """Add a move of an article (submitted, extracted, failed...) to the newsroom's one audit
+    trail, where the moves of its claims and verdicts are. Caller holds the transaction."""
+    return ReviewEvent.objects.create(
+        article=article,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
 def claim_priority(*, score: float, boost: int = 0, published_at: datetime | None = None) -> float:
     """Queue priority: check-worthiness first, recent articles ahead, an editor's boost on top.
 
