@@ -17,23 +17,48 @@ from typing import Any
 from sources.fetching.content import extract_content
 from sources.fetching.errors import FetchErrorKind, FetchFailure
 from sources.fetching.policy import FetchPolicy, Resolver, policy_from_settings, resolve_host
-from sources.fetching.transport import Deadline, fetch_response
+from sources.fetching.transport import (
+    NETWORK_ERRORS,
+    Deadline,
+    SocketWatchdog,
+    checked_addresses,
+    connection_to,
+    fetch_response,
+    network_failure,
+    parse_retry_after,
+)
 from sources.fetching.urls import (
+    FetchTarget,
     InvalidURLError,
+    IPAddress,
     UnsupportedSchemeError,
     normalize_url,
+    parse_fetch_target,
     validate_fetchable_url,
 )
 
+# With `fetch_url`, what other requests to addresses someone typed use (webhooks POST to
+# their subscribers): the same address checks, connections and deadline as a fetch.
 __all__ = [
+    "NETWORK_ERRORS",
+    "Deadline",
     "FetchErrorKind",
+    "FetchFailure",
     "FetchPolicy",
     "FetchResult",
+    "FetchTarget",
+    "IPAddress",
     "InvalidURLError",
     "Resolver",
+    "SocketWatchdog",
     "UnsupportedSchemeError",
+    "checked_addresses",
+    "connection_to",
     "fetch_url",
+    "network_failure",
     "normalize_url",
+    "parse_fetch_target",
+    "parse_retry_after",
     "policy_from_settings",
     "resolve_host",
     "validate_fetchable_url",

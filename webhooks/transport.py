@@ -15,18 +15,23 @@ from datetime import UTC, datetime
 
 from urllib3.response import BaseHTTPResponse
 
-from sources.fetching.errors import FetchErrorKind, FetchFailure
-from sources.fetching.policy import FetchPolicy, policy_from_settings
-from sources.fetching.transport import (
+from sources.fetcher import (
     NETWORK_ERRORS,
     Deadline,
+    FetchErrorKind,
+    FetchFailure,
+    FetchPolicy,
+    FetchTarget,
+    InvalidURLError,
+    IPAddress,
     SocketWatchdog,
     checked_addresses,
     connection_to,
     network_failure,
+    parse_fetch_target,
     parse_retry_after,
+    policy_from_settings,
 )
-from sources.fetching.urls import FetchTarget, InvalidURLError, IPAddress, parse_fetch_target
 
 USER_AGENT = "factcheck-webhooks/1.0"
 # Enough of a receiver's answer to see what it complained about.
