@@ -1,8 +1,9 @@
-"""DRF permission classes by role."""
+"""DRF permission classes by role. The review workflow's moves have their own, asked of the
+rulebook (`reviews.api.views.may_make`)."""
 
 from rest_framework.permissions import BasePermission
 
-from .roles import Role, user_has_role
+from .roles import CHECKERS, EDITORS, READERS, Role, user_has_any_role
 
 
 class HasRole(BasePermission):
@@ -10,23 +11,23 @@ class HasRole(BasePermission):
     message = "Your account does not hold a role that may do this."
 
     def has_permission(self, request, view) -> bool:
-        return any(user_has_role(request.user, role) for role in self.roles)
+        return user_has_any_role(request.user, self.roles)
 
 
 class IsChecker(HasRole):
     """Fact-checkers and editors: the people who work the queue."""
 
-    roles = (Role.FACT_CHECKER, Role.EDITOR)
+    roles = CHECKERS
     message = "Only fact-checkers and editors may do this."
 
 
 class IsEditor(HasRole):
-    roles = (Role.EDITOR,)
+    roles = EDITORS
     message = "Only editors may do this."
 
 
 class IsReader(HasRole):
     """Anyone with a role may read published material."""
 
-    roles = (Role.FACT_CHECKER, Role.EDITOR, Role.API_CLIENT)
+    roles = READERS
     message = "Your account holds no role in this service."

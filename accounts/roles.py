@@ -13,6 +13,20 @@ class Role(StrEnum):
     API_CLIENT = "api_client"
 
 
+# The role sets, defined here once. Tuples, so that a message naming them reads the same
+# each time.
+CHECKERS: tuple[Role, ...] = (Role.FACT_CHECKER, Role.EDITOR)
+"""The people who work the queue: fact-checkers, and editors, who do everything they do."""
+EDITORS: tuple[Role, ...] = (Role.EDITOR,)
+READERS: tuple[Role, ...] = (Role.FACT_CHECKER, Role.EDITOR, Role.API_CLIENT)
+"""Everyone with a role: all of them read published material."""
+
+ROLE_PLURALS = {
+    Role.FACT_CHECKER: "fact-checkers",
+    Role.EDITOR: "editors",
+    Role.API_CLIENT: "API clients",
+}
+
 ROLE_DESCRIPTIONS = {
     Role.FACT_CHECKER: "takes claims from the queue, gathers evidence and drafts verdicts",
     Role.EDITOR: "everything a fact-checker does, plus triage and sign-off of verdicts",
@@ -32,6 +46,15 @@ def user_has_role(user, role: Role) -> bool:
     if cached is None:
         cached = user._role_names = _group_names(user.pk)
     return role.value in cached
+
+
+def user_has_any_role(user, roles) -> bool:
+    return any(user_has_role(user, role) for role in roles)
+
+
+def roles_in_words(roles) -> str:
+    """`roles` as a person reads them: "fact-checkers or editors"."""
+    return " or ".join(ROLE_PLURALS[role] for role in Role if role in roles)
 
 
 def remember_role_names(user, names) -> None:

@@ -11,12 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.roles import Role, user_has_role
-
-CHECKERS = (Role.FACT_CHECKER, Role.EDITOR)
-EDITORS = (Role.EDITOR,)
-
-_ROLE_NAMES = {Role.FACT_CHECKER: "fact-checkers", Role.EDITOR: "editors"}
+from accounts.roles import CHECKERS, EDITORS, Role, roles_in_words, user_has_any_role
 
 
 @dataclass(frozen=True)
@@ -42,7 +37,7 @@ def navigation_for(user) -> list[dict]:
     items = [
         {"label": item.label, "url": resolve_url(item.url_name), "url_name": item.url_name}
         for item in NAVIGATION
-        if any(user_has_role(user, role) for role in item.roles)
+        if user_has_any_role(user, item.roles)
     ]
     if getattr(user, "is_superuser", False):
         items.append({"label": "Admin", "url": resolve_url("admin:index"), "url_name": "admin"})
@@ -65,7 +60,7 @@ def role_required(*roles: Role):
 
     Anonymous visitors are sent to sign in; a signed-in person without the role gets 403.
     """
-    allowed = " or ".join(_ROLE_NAMES.get(role, role.value) for role in roles)
+    allowed = roles_in_words(roles)
 
     def decorator(view):
         @wraps(view)
@@ -77,7 +72,7 @@ def role_required(*roles: Role):
                     response["HX-Redirect"] = _login_url_back_to(request)
                     return response
                 return redirect_to_login(request.get_full_path())
-            if not any(user_has_role(request.user, role) for role in roles):
+            if not user_has_any_role(request.user, roles):
                 raise PermissionDenied(f"This page is for {allowed} only.")
             return view(request, *args, **kwargs)
 
