@@ -10,13 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import Role, user_has_role
+from accounts.roles import CHECKERS
 from factcheck.errors import DomainError
-from factcheck.pages import CHECKERS, render_page, role_required
+from factcheck.pages import render_page, role_required
 from reviews import selectors as review_selectors
 from reviews.forms import BoostForm, DismissForm
-from reviews.models import Claim, ClaimState
+from reviews.models import Claim, ClaimState, VerdictState
 from reviews.rendering import marked_up_body
+from reviews.workflow import OPEN, TRIAGE_MOVES, Move, allowed_moves, may, role_may
 
 from . import selectors, services
 from .extraction.scorer import ScorerUnavailable
@@ -33,17 +34,7 @@ def article_list(request):
     articles = selectors.article_list().annotate(
         claim_count=Count("claims"),
         published_count=Count("claims", filter=Q(claims__state=ClaimState.PUBLISHED)),
-        open_count=Count(
-            "claims",
-            filter=Q(
-                claims__state__in=[
-                    ClaimState.QUEUED,
-                    ClaimState.ASSIGNED,
-                    ClaimState.SUBMITTED,
-                    ClaimState.RETURNED,
-                ]
-            ),
-        ),
+        open_count=Count("claims", filter=Q(claims__state__in=OPEN)),
     )[:LIST_SIZE]
     return render_page(request, "articles/article_list.html", {"articles": articles})
 
@@ -101,13 +92,15 @@ def article_new(request):
 
 def _claims_with_verdicts(article: Article, user) -> list[Claim]:
     """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
-    draft or a submitted verdict only for its author and editors), or None."""
+    draft or a submitted verdict only for its author and editors), or None; and `may`: the
+    triage moves `user` may make on it."""
     claims = list(
         Claim.objects.filter(article=article).select_related("assignee").order_by("start")
     )
     visible = review_selectors.verdicts_visible_on_claims(claims=claims, user=user)
     for claim in claims:
         claim.current_verdict = visible.get(claim.pk)
+        claim.may = may(allowed_moves(claim, user, among=TRIAGE_MOVES))
     return claims
 
 
@@ -136,16 +129,16 @@ def article_detail(request, pk: int):
                 href=lambda claim: reverse("claim-workspace", args=[claim.pk]),
             ),
             "in_progress": article.ingest_state in IN_PROGRESS,
+            "ingest_failed": article.ingest_state == Article.IngestState.FAILED,
             # The public summary exists only once something on the article is published.
             "has_public_summary": review_selectors.articles_with_published_verdicts()
             .filter(pk=article.pk)
             .exists(),
-            "may_triage": user_has_role(request.user, Role.EDITOR),
+            "may_triage": any(role_may(request.user, move) for move in TRIAGE_MOVES),
+            "may_sign_off": role_may(request.user, Move.APPROVE),
             "dismiss_form": DismissForm(),
             "boost_form": BoostForm(),
-            "triageable": {ClaimState.TRIAGE, ClaimState.QUEUED},
-            "queueable": {ClaimState.TRIAGE, ClaimState.DISMISSED},
-            "boostable_excluded": {ClaimState.PUBLISHED, ClaimState.DISMISSED},
+            "VerdictState": VerdictState,
         },
     )
 

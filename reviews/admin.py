@@ -3,6 +3,7 @@ from django.contrib import admin
 from factcheck.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 from .models import Claim, EvidenceLink, ReviewEvent, Verdict
+from .workflow import RULES, VERDICT_OPEN, Move, allowed_moves
 
 
 class ReadOnlyAdmin(ReadOnlyModelAdmin):
@@ -38,6 +39,25 @@ class ClaimAdmin(ReadOnlyAdmin):
     search_fields = ["text", "claimant", "article__title"]
     list_select_related = ["article", "assignee"]
     inlines = [EvidenceInline, ReadOnlyEventsInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append(_moves_open_to(request.user))
+        return fields
+
+
+def _moves_open_to(user):
+    """A read-only field: the moves the rulebook lets `user` make on the claim, which the
+    pages and the API offer (the admin makes none of them)."""
+
+    @admin.display(description="Moves open to you")
+    def moves_open_to_you(claim: Claim) -> str:
+        verdict = claim.verdicts.filter(state__in=VERDICT_OPEN).first()
+        moves = allowed_moves(claim, user, verdict=verdict)
+        return "; ".join(RULES[move].description for move in Move if move in moves) or "None"
+
+    return moves_open_to_you
 
 
 @admin.register(Verdict)

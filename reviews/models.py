@@ -132,7 +132,9 @@ class VerdictState(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a correction"
 
 
-OPEN_VERDICT_STATES = ["draft", "submitted", "returned"]
+# Verdicts in progress; the rulebook names them `workflow.VERDICT_OPEN`. Declared here for the
+# constraint below, which holds one of them per claim.
+OPEN_VERDICT_STATES = [VerdictState.DRAFT, VerdictState.SUBMITTED, VerdictState.RETURNED]
 
 
 class Verdict(models.Model):

@@ -15,15 +15,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Now
 
-from accounts.roles import Role, user_has_role
+from accounts.roles import CHECKERS, EDITORS, user_has_any_role
 from articles.models import Article
 
-from .models import OPEN_VERDICT_STATES, Claim, EvidenceLink, ReviewEvent, Verdict, VerdictState
+from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
+from .workflow import IN_REVIEW, VERDICT_OPEN
 
 
 def claims_visible_to(user) -> QuerySet[Claim]:
     """Fact-checkers and editors see every claim; other roles see none through this."""
-    if not (user_has_role(user, Role.FACT_CHECKER) or user_has_role(user, Role.EDITOR)):
+    if not user_has_any_role(user, CHECKERS):
         return Claim.objects.none()
     return Claim.objects.select_related("article", "assignee")
 
@@ -59,17 +60,17 @@ def claim_with_evidence(claim: Claim) -> Claim:
 def _sees_open_verdict(verdict: Verdict, user) -> bool:
     """Work in progress (a draft, or a verdict waiting for sign-off) is for its author and
     editors only."""
-    return verdict.author_id == user.pk or user_has_role(user, Role.EDITOR)
+    return verdict.author_id == user.pk or user_has_any_role(user, EDITORS)
 
 
 def verdict_visible_on_claim(*, claim: Claim, user) -> Verdict | None:
     """The verdict a caller sees on a claim: the open one for its author and editors,
     otherwise the published one."""
     verdicts = Verdict.objects.filter(claim=claim).select_related("author", "signed_off_by")
-    open_verdict = verdicts.filter(state__in=OPEN_VERDICT_STATES).first()
+    open_verdict = verdicts.filter(state__in=VERDICT_OPEN).first()
     if open_verdict is not None and _sees_open_verdict(open_verdict, user):
         return open_verdict
-    return verdicts.filter(state="published").first()
+    return verdicts.filter(state=VerdictState.PUBLISHED).first()
 
 
 def verdicts_visible_on_claims(*, claims: list[Claim], user) -> dict[int, Verdict]:
@@ -77,9 +78,9 @@ def verdicts_visible_on_claims(*, claims: list[Claim], user) -> dict[int, Verdic
     claims that have one the caller sees."""
     visible: dict[int, Verdict] = {}
     for verdict in Verdict.objects.filter(
-        claim__in=claims, state__in=[*OPEN_VERDICT_STATES, "published"]
+        claim__in=claims, state__in=[*VERDICT_OPEN, VerdictState.PUBLISHED]
     ).order_by("claim_id", "-created_at", "-id"):
-        if verdict.state == "published":
+        if verdict.state == VerdictState.PUBLISHED:
             visible.setdefault(verdict.claim_id, verdict)
         elif _sees_open_verdict(verdict, user):
             # The open verdict, when the caller may see it, stands before the published one.
@@ -110,7 +111,7 @@ def published_verdicts() -> QuerySet[Verdict]:
     (the API, its article summaries, the ClaimReview feed, claims:search, webhooks) is
     `published_verdict_rows`, which the presenters take."""
     return (
-        Verdict.objects.filter(state="published")
+        Verdict.objects.filter(state=VerdictState.PUBLISHED)
         .select_related("claim__article", "signed_off_by")
         # An article's body and raw content can run to megabytes and no summary shows them.
         .defer("claim__article__body", "claim__article__raw_content")
@@ -126,9 +127,9 @@ def published_verdicts() -> QuerySet[Verdict]:
     )
 
 
-# What clients may see of a published verdict, and all that the presenters
-# (`reviews.presenters`) show of it. Never an evidence note (the fact-checker's working note)
-# nor an article's body, which can run to megabytes.
+# What clients may see of a published verdict, as the presenters (`reviews.presenters`) take
+# it: what the API item shows. Never an evidence note (the fact-checker's working note) nor an
+# article's body, which can run to megabytes.
 PUBLISHED_VERDICT_FIELDS = (
     "id",
     "rating",
@@ -140,26 +141,33 @@ PUBLISHED_VERDICT_FIELDS = (
     "claim__claimant",
     "claim__kind",
     "claim__quantities",
-    "claim__created_at",
     "claim__article_id",
     "claim__article__title",
-    "claim__article__byline",
     "claim__article__publisher",
     "claim__article__published_at",
     "claim__article__source_url",
     "claim__article__canonical_url",
-    "claim__article__language",
     "signed_off_by__username",
 )
+# What ClaimReview and claims:search also say of the claim: when it was made (the article's
+# date, else when it was found) and by whom (else the article's byline). Not read for the API
+# item, which shows neither: decoding one more timestamp costs about 2.4 us a row (measured).
+CLAIM_ORIGIN_FIELDS = ("claim__created_at", "claim__article__byline")
 
 
-def published_verdict_rows() -> QuerySet:
-    """Published verdicts, the only ones clients may see, as rows of PUBLISHED_VERDICT_FIELDS
-    (plain values: clients page through thousands, and no model instance is built for one).
+def published_verdict_rows(*, with_claim_origin: bool = False) -> QuerySet:
+    """Published verdicts, the only ones clients may see, as rows of PUBLISHED_VERDICT_FIELDS,
+    and of CLAIM_ORIGIN_FIELDS `with_claim_origin` (plain values: clients page through
+    thousands, and no model instance is built for one).
 
     Filter, order and page it like any queryset: it is read in one query. The API item also
     shows each verdict's evidence: `with_published_evidence` adds it, in one more query."""
-    return Verdict.objects.filter(state=VerdictState.PUBLISHED).values(*PUBLISHED_VERDICT_FIELDS)
+    fields = (
+        PUBLISHED_VERDICT_FIELDS + CLAIM_ORIGIN_FIELDS
+        if with_claim_origin
+        else PUBLISHED_VERDICT_FIELDS
+    )
+    return Verdict.objects.filter(state=VerdictState.PUBLISHED).values(*fields)
 
 
 def with_published_evidence(rows: Iterable[dict]) -> list[dict]:
@@ -195,12 +203,12 @@ def _published_evidence(claim_ids: list[int]) -> list[tuple]:
 
 
 def verdict_as_published(*, verdict_id: int) -> dict | None:
-    """A verdict that was published, as a row of PUBLISHED_VERDICT_FIELDS, even if a
-    correction has superseded it since (what an event about its publication says); None
-    when it never was."""
+    """A verdict that was published, as a row of PUBLISHED_VERDICT_FIELDS and
+    CLAIM_ORIGIN_FIELDS, even if a correction has superseded it since (what an event about its
+    publication says); None when it never was."""
     return (
         Verdict.objects.filter(pk=verdict_id, published_at__isnull=False)
-        .values(*PUBLISHED_VERDICT_FIELDS)
+        .values(*PUBLISHED_VERDICT_FIELDS, *CLAIM_ORIGIN_FIELDS)
         .first()
     )
 
@@ -259,20 +267,17 @@ def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> Query
     )
 
 
-IN_REVIEW_STATES = ("assigned", "submitted", "returned")
-
-
 def articles_with_published_verdicts() -> QuerySet[Article]:
     """The articles the public and API clients may know of: those with a published verdict.
     Anything else was only ingested, or is still being checked."""
     return Article.objects.filter(
-        Exists(Verdict.objects.filter(claim__article=OuterRef("pk"), state="published"))
+        Exists(Verdict.objects.filter(claim__article=OuterRef("pk"), state=VerdictState.PUBLISHED))
     )
 
 
 def _published_ratings(article) -> dict[str, int]:
     by_rating = dict(
-        Verdict.objects.filter(claim__article=article, state="published")
+        Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
         .values_list("rating")
         .annotate(n=Count("id"))
         .values_list("rating", "n")
@@ -284,7 +289,7 @@ def article_published_summary(*, article) -> dict:
     """What clients see of an article's claims: how many have a published verdict, by
     rating. How many were found, triaged, dismissed or are in review stays in the newsroom."""
     ratings = _published_ratings(article)
-    return {"published": sum(ratings.values()), "ratings": ratings}
+    return {VerdictState.PUBLISHED.value: sum(ratings.values()), "ratings": ratings}
 
 
 def article_claim_summary(*, article) -> dict:
@@ -297,11 +302,11 @@ def article_claim_summary(*, article) -> dict:
     )
     return {
         "found": sum(by_state.values()),
-        "triage": by_state.get("triage", 0),
-        "queued": by_state.get("queued", 0),
-        "in_review": sum(by_state.get(state, 0) for state in IN_REVIEW_STATES),
-        "published": by_state.get("published", 0),
-        "dismissed": by_state.get("dismissed", 0),
+        ClaimState.TRIAGE.value: by_state.get(ClaimState.TRIAGE, 0),
+        ClaimState.QUEUED.value: by_state.get(ClaimState.QUEUED, 0),
+        "in_review": sum(by_state.get(state, 0) for state in IN_REVIEW),
+        ClaimState.PUBLISHED.value: by_state.get(ClaimState.PUBLISHED, 0),
+        ClaimState.DISMISSED.value: by_state.get(ClaimState.DISMISSED, 0),
         "ratings": _published_ratings(article),
     }
 

@@ -1,7 +1,8 @@
 """Every write in the review workflow: the queue, leases, evidence, verdicts and sign-off.
 
-Each service runs in one transaction, checks the move against `workflow`, the caller's role
-and lease (on the database clock), writes, and records a ReviewEvent. Side effects (fetching
+Each service runs in one transaction, asks the rulebook (`workflow.check`: the caller's role,
+the claim's state, the lease on the database clock, the verdict's author) on the claim it
+locked, raises its refusal, writes, and records a ReviewEvent. Side effects (fetching
 evidence) are scheduled after commit by the services they belong to.
 """
 
@@ -11,26 +12,18 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from accounts.roles import Role, user_has_role
 from articles.models import Article
-from factcheck.errors import (
-    Conflict,
-    InvalidInput,
-    InvalidTransition,
-    LeaseExpired,
-    NotPermitted,
-    StaleVersion,
-)
+from factcheck.errors import Conflict, InvalidInput, InvalidTransition, StaleVersion
 from factcheck.prepared import FixedStatement
 from factcheck.rows import ModelColumns
+from sources.models import Source
 
 from . import signals
 from .models import (
-    OPEN_VERDICT_STATES,
     Claim,
     ClaimState,
     DismissReason,
@@ -41,7 +34,16 @@ from .models import (
     VerdictState,
 )
 from .ratings import Rating
-from .workflow import CLAIM_MOVES, EDITABLE_VERDICT_STATES, VERDICT_STATE_AFTER, Move
+from .workflow import (
+    QUEUE_ORDER,
+    RULES,
+    VERDICT_EDITABLE,
+    VERDICT_OPEN,
+    Move,
+    check,
+    handed_out,
+    role_refusal,
+)
 
 MAX_BOOST = 100
 
@@ -49,49 +51,8 @@ MAX_BOOST = 100
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _state_label(state: str) -> str:
-    return ClaimState(state).label.lower()
-
-
-def _check_role(move: Move, user) -> None:
-    if not any(user_has_role(user, role) for role in move.roles):
-        roles = " or ".join(sorted(role.value for role in move.roles)) or "the service"
-        raise NotPermitted(f"Only {roles} may {move.description}.")
-
-
-def _check_move(move_name: str, claim: Claim, user) -> Move:
-    move = CLAIM_MOVES[move_name]
-    _check_role(move, user)
-    if claim.state not in move.sources:
-        raise InvalidTransition(
-            f"Cannot {move.description}: the claim is {_state_label(claim.state)}.",
-            details={"claim_state": claim.state, "move": move.name},
-        )
-    return move
-
-
 def _lock_claim(claim_id: int) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim_id)
-
-
-def _lease_is_live(claim: Claim) -> bool:
-    # Compared on the database clock, which every worker shares.
-    return Claim.objects.filter(pk=claim.pk, lease_expires_at__gt=Now()).exists()
-
-
-def _check_holds_lease(claim: Claim, user) -> None:
-    if claim.assignee_id != user.pk:
-        holder = "nobody" if claim.assignee_id is None else "another fact-checker"
-        raise Conflict(
-            f"This claim is held by {holder}, not by you. Take it from the queue first.",
-            details={"claim_state": claim.state},
-        )
-    if not _lease_is_live(claim):
-        raise LeaseExpired(
-            "Your lease on this claim has expired and it went back to the queue. "
-            "Take it again to continue.",
-            details={"lease_expires_at": claim.lease_expires_at},
-        )
 
 
 def _lease_duration() -> timedelta:
@@ -184,21 +145,32 @@ def claims_record_extracted(
 
 # --- the queue ------------------------------------------------------------------------------
 
-# The dequeue itself: the top queued claim, or a claim whose lease ran out, locked with
-# SKIP LOCKED so that concurrent callers never get the same one, and assigned to the
-# reviewer on the database clock. `bench/queue.py` runs it bare as the ceiling.
-_DEQUEUE_PICK = """
+
+def _literal(name: str) -> str:
+    """A state or move of the workflow as an SQL literal. Written into the statement rather
+    than passed as a parameter, so that the planner matches the partial indexes whose
+    condition names the state (`claim_queue_idx`, `claim_lease_idx`)."""
+    return "'" + str(name) + "'"
+
+
+_QUEUED, _ASSIGNED = _literal(ClaimState.QUEUED), _literal(ClaimState.ASSIGNED)
+
+# The dequeue itself: the claims `workflow.handed_out()` names, in `workflow.QUEUE_ORDER`:
+# the top queued claim, or a claim whose lease ran out, locked with SKIP LOCKED so that
+# concurrent callers never get the same one, and assigned to the reviewer on the database
+# clock. `bench/queue.py` runs it bare as the ceiling.
+_DEQUEUE_PICK = f"""
 WITH queued AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
-     WHERE state = 'queued'
+     WHERE state = {_QUEUED}
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
      FOR UPDATE SKIP LOCKED
 ), lapsed AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
-     WHERE state = 'assigned' AND lease_expires_at < now()
+     WHERE state = {_ASSIGNED} AND lease_expires_at < now()
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
      FOR UPDATE SKIP LOCKED
@@ -210,15 +182,15 @@ WITH queued AS (
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
 )"""
-_DEQUEUE_ASSIGN = """
+_DEQUEUE_ASSIGN = f"""
 UPDATE reviews_claim AS c
-   SET state = 'assigned',
+   SET state = {_ASSIGNED},
        assignee_id = %(reviewer)s,
        lease_expires_at = now() + make_interval(secs => %(lease_seconds)s),
        updated_at = now()
   FROM pick
  WHERE c.id = pick.id
-RETURNING {returning}"""
+RETURNING {{returning}}"""
 
 DEQUEUE_SQL = _DEQUEUE_PICK + _DEQUEUE_ASSIGN.format(
     returning="c.id, pick.old_state, pick.old_assignee_id"
@@ -234,12 +206,12 @@ _TAKE_NEXT_SQL = (
     _DEQUEUE_PICK
     + ", taken AS ("
     + _DEQUEUE_ASSIGN.format(returning="c.*, pick.old_state, pick.old_assignee_id")
-    + """
+    + f"""
 ), handover AS (
     UPDATE reviews_verdict AS v
        SET author_id = %(reviewer)s, version = v.version + 1, updated_at = now()
       FROM taken, reviews_verdict AS before
-     WHERE before.claim_id = taken.id AND before.state = 'draft'
+     WHERE before.claim_id = taken.id AND before.state = {_literal(VerdictState.DRAFT)}
        AND before.author_id <> %(reviewer)s AND v.id = before.id
     RETURNING v.id, before.author_id AS former_author_id
 ), recorded AS (
@@ -248,24 +220,24 @@ _TAKE_NEXT_SQL = (
     SELECT claim_id, article_id, verdict_id, actor_id, action, from_state, to_state, comment
       FROM (
         SELECT 1 AS seq, taken.id AS claim_id, taken.article_id, NULL::bigint AS verdict_id,
-               NULL::integer AS actor_id, 'expire' AS action, 'assigned' AS from_state,
-               'queued' AS to_state,
+               NULL::integer AS actor_id, {_literal(Move.EXPIRE)} AS action,
+               {_ASSIGNED} AS from_state, {_QUEUED} AS to_state,
                'Lease of user ' || taken.old_assignee_id || ' expired.' AS comment
-          FROM taken WHERE taken.old_state = 'assigned'
+          FROM taken WHERE taken.old_state = {_ASSIGNED}
         UNION ALL
-        SELECT 2, taken.id, taken.article_id, NULL, %(reviewer)s, 'take', 'queued',
-               'assigned', ''
+        SELECT 2, taken.id, taken.article_id, NULL, %(reviewer)s, {_literal(Move.TAKE)},
+               {_QUEUED}, {_ASSIGNED}, ''
           FROM taken
         UNION ALL
-        SELECT 3, taken.id, taken.article_id, handover.id, NULL, 'hand_over', 'assigned',
-               'assigned',
+        SELECT 3, taken.id, taken.article_id, handover.id, NULL, 'hand_over', {_ASSIGNED},
+               {_ASSIGNED},
                'Draft of user ' || handover.former_author_id || ' passed to user '
                || %(reviewer)s || ', the new holder.'
           FROM taken, handover
       ) AS event
      ORDER BY seq
 )
-SELECT {claim_columns}, article.title,
+SELECT {{claim_columns}}, article.title,
        (SELECT count(*) FROM reviews_evidencelink e WHERE e.claim_id = taken.id)
   FROM taken JOIN articles_article article ON article.id = taken.article_id
 """
@@ -302,21 +274,14 @@ def _take_next_postgresql(reviewer, lease: timedelta) -> Claim | None:
 def _take_next_embedded(reviewer, lease: timedelta) -> Claim | None:
     # Embedded SQLite serialises writers, so a plain read-then-update is safe there.
     with transaction.atomic():
-        claim = (
-            Claim.objects.filter(
-                Q(state=ClaimState.QUEUED)
-                | Q(state=ClaimState.ASSIGNED, lease_expires_at__lt=timezone.now())
-            )
-            .order_by("-priority", "created_at", "id")
-            .first()
-        )
+        claim = Claim.objects.filter(handed_out(now=timezone.now())).order_by(*QUEUE_ORDER).first()
         if claim is None:
             return None
         if claim.state == ClaimState.ASSIGNED:
             _record(
                 claim=claim,
                 actor=None,
-                action="expire",
+                action=Move.EXPIRE,
                 from_state=ClaimState.ASSIGNED,
                 to_state=ClaimState.QUEUED,
                 comment=f"Lease of user {claim.assignee_id} expired.",
@@ -330,7 +295,7 @@ def _take_next_embedded(reviewer, lease: timedelta) -> Claim | None:
         _record(
             claim=claim,
             actor=reviewer,
-            action="take",
+            action=Move.TAKE,
             from_state=ClaimState.QUEUED,
             to_state=ClaimState.ASSIGNED,
         )
@@ -363,29 +328,28 @@ def claim_take_next(*, reviewer) -> Claim | None:
     passes to the new holder. Concurrent callers never get the same claim. The claim comes
     with its assignee and its article's title; the article's other fields load when read.
     """
-    _check_role(CLAIM_MOVES["take"], reviewer)
+    refused = role_refusal(reviewer, Move.TAKE)
+    if refused is not None:
+        raise refused
     if connection.vendor == "postgresql":
         return _take_next_postgresql(reviewer, _lease_duration())
     return _take_next_embedded(reviewer, _lease_duration())
 
 
-def _apply_move(
-    move_name: str, *, claim: Claim, by, holder_only: bool = False, comment: str = "", **changes
-) -> Claim:
-    """Lock the claim, check the move (and the caller's lease when `holder_only`), write
-    `changes`, record the event, and return the claim as stored."""
+def _apply_move(move: Move, *, claim: Claim, by, comment: str = "", **changes) -> Claim:
+    """Lock the claim, check the move against the rulebook, write `changes`, record the
+    event, and return the claim as stored."""
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
-        move = _check_move(move_name, claim, by)
-        if holder_only:
-            _check_holds_lease(claim, by)
-        Claim.objects.filter(pk=claim.pk).update(state=move.target, updated_at=Now(), **changes)
+        check(by, move, claim)
+        target = RULES[move].claim_to or claim.state
+        Claim.objects.filter(pk=claim.pk).update(state=target, updated_at=Now(), **changes)
         _record(
             claim=claim,
             actor=by,
-            action=move_name,
+            action=move,
             from_state=claim.state,
-            to_state=move.target,
+            to_state=target,
             comment=comment,
         )
         claim.refresh_from_db()
@@ -393,19 +357,15 @@ def _apply_move(
 
 
 def claim_renew(*, claim: Claim, by) -> Claim:
-    return _apply_move(
-        "renew", claim=claim, by=by, holder_only=True, lease_expires_at=Now() + _lease_duration()
-    )
+    return _apply_move(Move.RENEW, claim=claim, by=by, lease_expires_at=Now() + _lease_duration())
 
 
 def claim_release(*, claim: Claim, by) -> Claim:
-    return _apply_move(
-        "release", claim=claim, by=by, holder_only=True, assignee=None, lease_expires_at=None
-    )
+    return _apply_move(Move.RELEASE, claim=claim, by=by, assignee=None, lease_expires_at=None)
 
 
 def claim_queue(*, claim: Claim, by) -> Claim:
-    return _apply_move("queue", claim=claim, by=by, dismiss_reason="")
+    return _apply_move(Move.QUEUE, claim=claim, by=by, dismiss_reason="")
 
 
 def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
@@ -413,7 +373,7 @@ def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
         choices = ", ".join(DismissReason.values)
         raise InvalidInput(f"Give a reason for dismissing: one of {choices}.")
     return _apply_move(
-        "dismiss",
+        Move.DISMISS,
         claim=claim,
         by=by,
         comment=comment or DismissReason(reason).label,
@@ -423,21 +383,21 @@ def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
 
 def claim_boost(*, claim: Claim, by, boost: int) -> Claim:
     """Set an editor's manual boost (added to the priority; negative values lower it)."""
-    if not user_has_role(by, Role.EDITOR):
-        raise NotPermitted("Only editors may boost a claim's priority.")
+    refused = role_refusal(by, Move.BOOST)
+    if refused is not None:
+        raise refused
     if not -MAX_BOOST <= boost <= MAX_BOOST:
         raise InvalidInput(f"A boost must lie between -{MAX_BOOST} and {MAX_BOOST}.")
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
-        if claim.state in (ClaimState.PUBLISHED, ClaimState.DISMISSED):
-            raise InvalidTransition(f"Cannot boost a claim that is {_state_label(claim.state)}.")
+        check(by, Move.BOOST, claim)
         Claim.objects.filter(pk=claim.pk).update(
             boost=boost, priority=F("priority") - claim.boost + boost, updated_at=Now()
         )
         _record(
             claim=claim,
             actor=by,
-            action="boost",
+            action=Move.BOOST,
             from_state=claim.state,
             to_state=claim.state,
             comment=f"Boost {claim.boost} -> {boost}.",
@@ -463,7 +423,7 @@ def claims_expire_leases() -> int:
             _record(
                 claim=claim,
                 actor=None,
-                action="expire",
+                action=Move.EXPIRE,
                 from_state=ClaimState.ASSIGNED,
                 to_state=ClaimState.QUEUED,
                 comment=f"Lease of user {claim.assignee_id} expired.",
@@ -475,21 +435,6 @@ def claims_expire_leases() -> int:
 # --- evidence -------------------------------------------------------------------------------
 
 
-def _check_may_work_on(claim: Claim, user) -> None:
-    """The holder works on a claim being checked; a returned claim belongs to its author."""
-    _check_role(CLAIM_MOVES["submit"], user)
-    if claim.state == ClaimState.ASSIGNED:
-        _check_holds_lease(claim, user)
-    elif claim.state == ClaimState.RETURNED:
-        if claim.assignee_id != user.pk:
-            raise Conflict("This claim was returned to another fact-checker.")
-    else:
-        raise InvalidTransition(
-            f"Cannot work on this claim: it is {_state_label(claim.state)}. "
-            "Take it from the queue first."
-        )
-
-
 def evidence_add(*, claim: Claim, by, url: str, stance: str, note: str = "") -> EvidenceLink:
     """Attach an evidence link; its source is fetched by the workers after commit."""
     from sources.services import source_for_url
@@ -498,7 +443,7 @@ def evidence_add(*, claim: Claim, by, url: str, stance: str, note: str = "") -> 
         raise InvalidInput(f"Stance must be one of {', '.join(Stance.values)}.")
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
-        _check_may_work_on(claim, by)
+        check(by, Move.ADD_EVIDENCE, claim)
         source = source_for_url(url=url)
         if EvidenceLink.objects.filter(claim=claim, source=source).exists():
             raise Conflict("This source is already evidence for the claim.")
@@ -508,7 +453,7 @@ def evidence_add(*, claim: Claim, by, url: str, stance: str, note: str = "") -> 
         _record(
             claim=claim,
             actor=by,
-            action="add_evidence",
+            action=Move.ADD_EVIDENCE,
             from_state=claim.state,
             to_state=claim.state,
             comment=f"{stance}: {source.url}",
@@ -535,14 +480,13 @@ def verdict_create(*, claim: Claim, by, **fields) -> Verdict:
     fields = _clean_verdict_fields(fields)
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
-        _check_may_work_on(claim, by)
-        if Verdict.objects.filter(claim=claim, state__in=OPEN_VERDICT_STATES).exists():
-            raise Conflict("This claim already has a verdict in progress: update that one.")
+        in_progress = Verdict.objects.filter(claim=claim, state__in=VERDICT_OPEN).first()
+        check(by, Move.START_VERDICT, claim, verdict=in_progress)
         verdict = Verdict.objects.create(claim=claim, author=by, **fields)
         _record(
             claim=claim,
             actor=by,
-            action="draft",
+            action=Move.START_VERDICT,
             from_state=claim.state,
             to_state=claim.state,
             verdict=verdict,
@@ -572,17 +516,24 @@ def _compare_and_swap(verdict: Verdict, expected_version: int, states, **changes
 
 
 def verdict_update(*, verdict: Verdict, by, expected_version: int, **fields) -> Verdict:
+    """Change the verdict's text. Fields given the values they have change nothing, and an
+    edit that changes nothing returns the verdict as it is: no new version (which would send
+    everyone else holding this one to reload a verdict that did not change), no event. It is
+    refused as any edit is: by the rulebook, then by a stale `expected_version`."""
     fields = _clean_verdict_fields(fields)
     with transaction.atomic():
         claim = _lock_claim(verdict.claim_id)
-        _check_may_work_on(claim, by)
-        if verdict.author_id != by.pk:
-            raise NotPermitted("Only the verdict's author may edit it.")
-        verdict = _compare_and_swap(verdict, expected_version, EDITABLE_VERDICT_STATES, **fields)
+        # Every write to a verdict holds its claim's lock, so this is the verdict as it stays.
+        current = Verdict.objects.get(pk=verdict.pk)
+        check(by, Move.EDIT_VERDICT, claim, verdict=current)
+        changes = {name: value for name, value in fields.items() if getattr(current, name) != value}
+        if not changes and current.version == expected_version:
+            return current
+        verdict = _compare_and_swap(verdict, expected_version, VERDICT_EDITABLE, **changes)
         _record(
             claim=claim,
             actor=by,
-            action="edit",
+            action=Move.EDIT_VERDICT,
             from_state=claim.state,
             to_state=claim.state,
             verdict=verdict,
@@ -593,10 +544,7 @@ def verdict_update(*, verdict: Verdict, by, expected_version: int, **fields) -> 
 def verdict_submit(*, verdict: Verdict, by, expected_version: int) -> Verdict:
     with transaction.atomic():
         claim = _lock_claim(verdict.claim_id)
-        move = _check_move("submit", claim, by)
-        _check_may_work_on(claim, by)
-        if verdict.author_id != by.pk:
-            raise NotPermitted("Only the verdict's author may submit it.")
+        check(by, Move.SUBMIT, claim, verdict=verdict)
         missing = [f for f in ("rating", "headline", "rationale") if not getattr(verdict, f)]
         if missing:
             raise InvalidInput(
@@ -605,23 +553,24 @@ def verdict_submit(*, verdict: Verdict, by, expected_version: int) -> Verdict:
             )
         if not claim.evidence.exists():
             raise InvalidInput("Add at least one evidence link before submitting the verdict.")
+        move = RULES[Move.SUBMIT]
         verdict = _compare_and_swap(
             verdict,
             expected_version,
-            EDITABLE_VERDICT_STATES,
-            state=VERDICT_STATE_AFTER["submit"],
+            move.verdict_from,
+            state=move.verdict_to,
             submitted_at=Now(),
         )
         # The author keeps the claim while it waits for sign-off; the lease is no longer needed.
         Claim.objects.filter(pk=claim.pk).update(
-            state=move.target, lease_expires_at=None, updated_at=Now()
+            state=move.claim_to, lease_expires_at=None, updated_at=Now()
         )
         _record(
             claim=claim,
             actor=by,
-            action="submit",
+            action=Move.SUBMIT,
             from_state=claim.state,
-            to_state=move.target,
+            to_state=move.claim_to,
             verdict=verdict,
         )
     return verdict
@@ -631,12 +580,9 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
     """Publish a submitted verdict. Four eyes: the approver is never its author."""
     with transaction.atomic():
         claim = _lock_claim(verdict.claim_id)
-        move = _check_move("approve", claim, by)
-        if verdict.author_id == by.pk:
-            raise NotPermitted(
-                "Nobody approves their own verdict: another editor must sign it off."
-            )
-        fetched = claim.evidence.filter(source__state="fetched").exists()
+        check(by, Move.APPROVE, claim, verdict=verdict)
+        move = RULES[Move.APPROVE]
+        fetched = claim.evidence.filter(source__state=Source.State.FETCHED).exists()
         if not fetched:
             raise InvalidTransition(
                 "Approval needs at least one evidence link whose source was fetched "
@@ -646,8 +592,8 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
             verdict = _compare_and_swap(
                 verdict,
                 expected_version,
-                {VerdictState.SUBMITTED},
-                state=VERDICT_STATE_AFTER["approve"],
+                move.verdict_from,
+                state=move.verdict_to,
                 signed_off_by=by,
                 signed_off_at=Now(),
                 signoff_comment=comment,
@@ -655,15 +601,15 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
             )
         except IntegrityError as exc:  # pragma: no cover - the claim lock makes this unreachable
             raise Conflict("This claim already has a published verdict.") from exc
-        Claim.objects.filter(pk=claim.pk).update(state=move.target, updated_at=Now())
+        Claim.objects.filter(pk=claim.pk).update(state=move.claim_to, updated_at=Now())
         # Other apps hear of the publication once it is committed (webhooks tell subscribers).
         signals.verdict_publication_announce(verdict=verdict)
         _record(
             claim=claim,
             actor=by,
-            action="approve",
+            action=Move.APPROVE,
             from_state=claim.state,
-            to_state=move.target,
+            to_state=move.claim_to,
             verdict=verdict,
             comment=comment,
         )
@@ -676,25 +622,24 @@ def verdict_return(*, verdict: Verdict, by, expected_version: int, comment: str)
         raise InvalidInput("Say what needs fixing: a comment is required to return a verdict.")
     with transaction.atomic():
         claim = _lock_claim(verdict.claim_id)
-        move = _check_move("return", claim, by)
-        if verdict.author_id == by.pk:
-            raise NotPermitted("Nobody signs off their own verdict: another editor must review it.")
+        check(by, Move.RETURN, claim, verdict=verdict)
+        move = RULES[Move.RETURN]
         verdict = _compare_and_swap(
             verdict,
             expected_version,
-            {VerdictState.SUBMITTED},
-            state=VERDICT_STATE_AFTER["return"],
+            move.verdict_from,
+            state=move.verdict_to,
             signoff_comment=comment.strip(),
         )
         Claim.objects.filter(pk=claim.pk).update(
-            state=move.target, assignee_id=verdict.author_id, updated_at=Now()
+            state=move.claim_to, assignee_id=verdict.author_id, updated_at=Now()
         )
         _record(
             claim=claim,
             actor=by,
-            action="return",
+            action=Move.RETURN,
             from_state=claim.state,
-            to_state=move.target,
+            to_state=move.claim_to,
             verdict=verdict,
             comment=comment.strip(),
         )

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, user_has_role
+from accounts.roles import CHECKERS
 from factcheck.errors import DomainError, StaleVersion
-from factcheck.pages import CHECKERS, EDITORS, is_htmx, redirect_back, render_page, role_required
+from factcheck.pages import is_htmx, redirect_back, render_page, role_required
 from sources.models import Source, SourceSnapshot
 
 from . import selectors, services
@@ -31,20 +31,27 @@ from .forms import (
     ReturnForm,
     VerdictForm,
 )
-from .models import (
-    OPEN_VERDICT_STATES,
-    Claim,
-    ClaimState,
-    EvidenceLink,
-    ReviewEvent,
-    Verdict,
-    VerdictState,
-)
+from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
-from .workflow import EDITABLE_VERDICT_STATES
+from .workflow import (
+    HOLDER_MOVES,
+    IN_REVIEW,
+    RULES,
+    SIGNOFF_MOVES,
+    VERDICT_OPEN,
+    Move,
+    allowed_moves,
+    claim_may_work,
+    may,
+    refusal,
+    role_may,
+)
 
 PENDING_FETCH_STATES = (Source.State.PENDING, Source.State.FETCHING)
+FAILED_FETCH_STATES = (Source.State.FAILED, Source.State.BLOCKED)
+# The states' names for the templates, which compare with them rather than spell them out.
+STATES = {"ClaimState": ClaimState, "VerdictState": VerdictState}
 # What is left of a claim's lease on the database clock, which the services judge it by.
 LEASE_LEFT = ExpressionWrapper(F("lease_expires_at") - Now(), output_field=DurationField())
 EXCERPT_CHARS = 360
@@ -67,6 +74,12 @@ def _claim_href(claim: Claim) -> str:
     return reverse("claim-workspace", args=[claim.pk])
 
 
+def move_page(move: Move):
+    """A page that makes `move`: open to the roles the rulebook allows it (the claim's own
+    conditions are judged by the service that makes it)."""
+    return role_required(*RULES[move].roles)
+
+
 # --- home and the queue ---------------------------------------------------------------------
 
 
@@ -75,9 +88,9 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    if user_has_role(user, Role.EDITOR):
+    if role_may(user, Move.APPROVE):
         return redirect("signoff-inbox")
-    if user_has_role(user, Role.FACT_CHECKER):
+    if role_may(user, Move.TAKE):
         return redirect("queue")
     raise PermissionDenied("Your account holds no role that has pages here.")
 
@@ -92,10 +105,7 @@ def queue(request):
         filtered.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
     my_claims = list(
-        visible.filter(
-            assignee=request.user,
-            state__in=[ClaimState.ASSIGNED, ClaimState.RETURNED, ClaimState.SUBMITTED],
-        )
+        visible.filter(assignee=request.user, state__in=IN_REVIEW)
         .annotate(lease_left=LEASE_LEFT)
         .order_by("state", "lease_expires_at", "id")
     )
@@ -116,11 +126,12 @@ def queue(request):
             "waiting": waiting[:QUEUE_PAGE_SIZE],
             "waiting_count": counts.get(ClaimState.QUEUED, 0),
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
+            **STATES,
         },
     )
 
 
-@role_required(*CHECKERS)
+@move_page(Move.TAKE)
 @require_POST
 def queue_take_next(request):
     try:
@@ -158,6 +169,8 @@ def _evidence_with_snapshots(claim: Claim) -> list[EvidenceLink]:
     for snapshot in snapshots:
         latest.setdefault(snapshot.source_id, snapshot)
     for link in links:
+        link.fetch_pending = link.source.state in PENDING_FETCH_STATES
+        link.fetch_failed = link.source.state in FAILED_FETCH_STATES
         link.snapshot = latest.get(link.source_id)
         if link.snapshot is not None and len(link.snapshot.excerpt) == EXCERPT_CHARS:
             link.snapshot.excerpt = link.snapshot.excerpt.rstrip() + "…"
@@ -169,25 +182,18 @@ def _evidence_context(claim: Claim, *, may_work: bool) -> dict:
     return {
         "claim": claim,
         "evidence": links,
-        "fetch_pending": any(link.source.state in PENDING_FETCH_STATES for link in links),
+        "fetch_pending": any(link.fetch_pending for link in links),
         "may_work": may_work,
     }
 
 
-def _check_may_work(claim: Claim, user) -> None:
-    """Raise the services' refusal unless `user` may work on `claim` now.
-
-    The services' own rule (the holder, while the lease lasts on the database clock; the
-    author of a returned verdict), asked before a page shows or does anything with the
-    claim's verdict, so that a page never shows or confirms work the API would not."""
-    services._check_may_work_on(claim, user)
-
-
 def _refusal_to_work(claim: Claim, user) -> DomainError | None:
+    """The rulebook's refusal to let `user` work on `claim` now, asked before a page shows
+    or does anything with the claim's verdict."""
     try:
-        _check_may_work(claim, user)
-    except DomainError as refusal:
-        return refusal
+        claim_may_work(claim=claim, user=user)
+    except DomainError as refused:
+        return refused
     return None
 
 
@@ -195,7 +201,7 @@ def _own_open_verdict(claim: Claim, user) -> Verdict | None:
     """The caller's own verdict in progress on the claim: the only one a save compares with,
     so a refused or conflicting save never shows or confirms anyone else's work."""
     return (
-        Verdict.objects.filter(claim=claim, state__in=OPEN_VERDICT_STATES, author=user)
+        Verdict.objects.filter(claim=claim, state__in=VERDICT_OPEN, author=user)
         .select_related("author")
         .first()
     )
@@ -203,7 +209,7 @@ def _own_open_verdict(claim: Claim, user) -> Verdict | None:
 
 def _latest_return(claim: Claim) -> ReviewEvent | None:
     return (
-        ReviewEvent.objects.filter(claim=claim, action="return")
+        ReviewEvent.objects.filter(claim=claim, action=Move.RETURN)
         .select_related("actor")
         .order_by("-created_at", "-id")
         .first()
@@ -227,11 +233,9 @@ def _workspace(
     )
     article = claim.article
     verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
-    may_work = _refusal_to_work(claim, user) is None
-    may_edit_verdict = may_work and (
-        verdict is None
-        or (verdict.author_id == user.pk and verdict.state in EDITABLE_VERDICT_STATES)
-    )
+    moves = allowed_moves(claim, user, verdict=verdict, among=HOLDER_MOVES)
+    may_work = Move.ADD_EVIDENCE in moves
+    may_edit_verdict = Move.START_VERDICT in moves or Move.EDIT_VERDICT in moves
     if verdict_form is None and may_edit_verdict:
         verdict_form = VerdictForm(
             initial={
@@ -247,7 +251,7 @@ def _workspace(
         selectors.claims_visible_to(user).filter(article_id=article.pk).order_by("start")
     )
     lease_seconds_left = _lease_seconds_left(claim) if claim.state == ClaimState.ASSIGNED else None
-    returned = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
+    latest_return = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
     return render_page(
         request,
         "reviews/claim_workspace.html",
@@ -268,9 +272,11 @@ def _workspace(
             "holds_claim": claim.assignee_id == user.pk,
             "lease_seconds_left": lease_seconds_left,
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
-            "returned": returned,
+            "latest_return": latest_return,
             "events": selectors.claim_events(claim=claim),
+            "may": may(moves),
             **_evidence_context(claim, may_work=may_work),
+            **STATES,
         },
         status=status,
     )
@@ -293,7 +299,7 @@ def claim_evidence(request, pk: int):
     )
 
 
-@role_required(*CHECKERS)
+@move_page(Move.ADD_EVIDENCE)
 @require_POST
 def evidence_add(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
@@ -326,10 +332,6 @@ def evidence_add(request, pk: int):
     return _workspace(request, pk, evidence_form=form, status=status)
 
 
-def _unchanged(verdict: Verdict, fields: dict) -> bool:
-    return all(getattr(verdict, name) == value for name, value in fields.items())
-
-
 def _verdict_conflict(request, claim: Claim, form: VerdictForm):
     """The person's unsaved values next to the saved ones, with who saved those and when.
 
@@ -340,7 +342,9 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
         messages.error(request, "The verdict is no longer open for changes.")
         return redirect("claim-workspace", claim.pk)
     last_change = (
-        ReviewEvent.objects.filter(verdict=saved, action__in=["draft", "edit"])
+        ReviewEvent.objects.filter(
+            verdict=saved, action__in=[Move.START_VERDICT, Move.EDIT_VERDICT]
+        )
         .select_related("actor")
         .order_by("-created_at", "-id")
         .first()
@@ -381,10 +385,11 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
     return _workspace(request, claim.pk, verdict_form=retry_form, conflict=conflict, status=409)
 
 
-@role_required(*CHECKERS)
+@move_page(Move.EDIT_VERDICT)
 @require_POST
 def verdict_save(request, pk: int):
-    """Save the draft (and submit it, when asked) against the version the form was loaded with."""
+    """Save the draft (and submit it, when asked) against the version the form was loaded with,
+    through the services the API uses: an edit that changes nothing saves nothing."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     refusal = _refusal_to_work(claim, request.user)
     if refusal is not None:
@@ -400,22 +405,21 @@ def verdict_save(request, pk: int):
     loaded_version = form.cleaned_data["version"]
     submitting = request.POST.get("action") == "submit"
     current = _own_open_verdict(claim, request.user)
-    saved = True
     try:
         if loaded_version is None:
             if current is not None:
                 # Someone started the verdict after this form was loaded.
                 return _verdict_conflict(request, claim, form)
             verdict = services.verdict_create(claim=claim, by=request.user, **fields)
+            saved = True
         elif current is None:
             messages.error(request, "The verdict is no longer open for changes.")
             return redirect("claim-workspace", pk)
-        elif current.version == loaded_version and _unchanged(current, fields):
-            verdict, saved = current, False
         else:
             verdict = services.verdict_update(
                 verdict=current, by=request.user, expected_version=loaded_version, **fields
             )
+            saved = verdict.version != loaded_version
     except StaleVersion:
         return _verdict_conflict(request, claim, form)
     except DomainError as refused:
@@ -442,12 +446,11 @@ def verdict_save(request, pk: int):
     return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
 
 
-@role_required(*CHECKERS)
+@move_page(Move.RELEASE)
 @require_POST
 def claim_release(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     try:
-        _check_may_work(claim, request.user)
         services.claim_release(claim=claim, by=request.user)
     except DomainError as refused:
         messages.error(request, refused.message)
@@ -456,12 +459,11 @@ def claim_release(request, pk: int):
     return redirect("queue")
 
 
-@role_required(*CHECKERS)
+@move_page(Move.RENEW)
 @require_POST
 def claim_renew(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     try:
-        _check_may_work(claim, request.user)
         services.claim_renew(claim=claim, by=request.user)
     except DomainError as refused:
         messages.error(request, refused.message)
@@ -481,14 +483,18 @@ def markdown_preview(request):
 # --- sign-off -------------------------------------------------------------------------------
 
 
-@role_required(*EDITORS)
+@move_page(Move.APPROVE)
 @require_GET
 def signoff_inbox(request):
-    submitted = (
+    waiting = list(
         Verdict.objects.filter(state=VerdictState.SUBMITTED)
         .select_related("claim__article", "author")
         .order_by("submitted_at", "id")
     )
+    for verdict in waiting:
+        verdict.may_sign_off = bool(
+            allowed_moves(verdict.claim, request.user, verdict=verdict, among=SIGNOFF_MOVES)
+        )
     recently_published = (
         Verdict.objects.filter(state=VerdictState.PUBLISHED)
         .select_related("claim", "signed_off_by")
@@ -497,7 +503,7 @@ def signoff_inbox(request):
     return render_page(
         request,
         "reviews/signoff_inbox.html",
-        {"submitted": submitted, "recently_published": recently_published},
+        {"waiting": waiting, "recently_published": recently_published},
     )
 
 
@@ -509,6 +515,9 @@ def _review(request, pk: int, *, return_form=None, approve_form=None, status=200
     article = claim.article
     article_claims = list(Claim.objects.filter(article=article).order_by("start"))
     initial = {"version": verdict.version}
+    moves = allowed_moves(claim, request.user, verdict=verdict, among=SIGNOFF_MOVES)
+    awaiting_signoff = verdict.state == VerdictState.SUBMITTED
+    refused = refusal(request.user, Move.APPROVE, claim, verdict=verdict)
     return render_page(
         request,
         "reviews/signoff_review.html",
@@ -522,25 +531,28 @@ def _review(request, pk: int, *, return_form=None, approve_form=None, status=200
                 article.body, article_claims, current_id=claim.pk, href=_claim_href
             ),
             "evidence": _evidence_with_snapshots(claim),
-            "returned_before": ReviewEvent.objects.filter(verdict=verdict, action="return")
+            "returned_before": ReviewEvent.objects.filter(verdict=verdict, action=Move.RETURN)
             .select_related("actor")
             .order_by("created_at", "id"),
-            "own_verdict": verdict.author_id == request.user.pk,
-            "awaiting_signoff": verdict.state == VerdictState.SUBMITTED,
+            "awaiting_signoff": awaiting_signoff,
+            # Why a verdict awaiting sign-off cannot be signed off by this editor.
+            "signoff_refusal": refused.message if refused and awaiting_signoff else "",
+            "may": may(moves),
             "approve_form": approve_form or ApproveForm(initial=initial),
             "return_form": return_form or ReturnForm(initial=initial),
+            **STATES,
         },
         status=status,
     )
 
 
-@role_required(*EDITORS)
+@move_page(Move.APPROVE)
 @require_GET
 def signoff_review(request, pk: int):
     return _review(request, pk)
 
 
-@role_required(*EDITORS)
+@move_page(Move.APPROVE)
 @require_POST
 def signoff_approve(request, pk: int):
     verdict = get_object_or_404(Verdict, pk=pk)
@@ -568,7 +580,7 @@ def signoff_approve(request, pk: int):
     return redirect("signoff-inbox")
 
 
-@role_required(*EDITORS)
+@move_page(Move.RETURN)
 @require_POST
 def signoff_return(request, pk: int):
     verdict = get_object_or_404(Verdict, pk=pk)
@@ -615,7 +627,7 @@ def _triage(request, pk: int, move, form=None) -> HttpResponse:
     )
 
 
-@role_required(*EDITORS)
+@move_page(Move.QUEUE)
 @require_POST
 def claim_queue(request, pk: int):
     def move(claim):
@@ -625,7 +637,7 @@ def claim_queue(request, pk: int):
     return _triage(request, pk, move)
 
 
-@role_required(*EDITORS)
+@move_page(Move.DISMISS)
 @require_POST
 def claim_dismiss(request, pk: int):
     form = DismissForm(request.POST)
@@ -642,7 +654,7 @@ def claim_dismiss(request, pk: int):
     return _triage(request, pk, move, form)
 
 
-@role_required(*EDITORS)
+@move_page(Move.BOOST)
 @require_POST
 def claim_boost(request, pk: int):
     form = BoostForm(request.POST)
@@ -683,7 +695,7 @@ def article_public(request, pk: int):
     # An article nothing was published on is not known here at all, title included.
     article = get_object_or_404(selectors.articles_with_published_verdicts(), pk=pk)
     verdicts = (
-        Verdict.objects.filter(claim__article=article, state="published")
+        Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
         .select_related("claim")
         .order_by("claim__start")
     )

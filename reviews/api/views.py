@@ -9,13 +9,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsChecker, IsEditor
+from accounts.permissions import IsChecker
 from factcheck.errors import InvalidInput, NotFound, PreconditionRequired, StaleVersion
 from factcheck.fields import NoInputSerializer
 from reviews import selectors, services
+from reviews.workflow import Move, role_may, who_may
 
 from .filters import ClaimFilter
 from .serializers import (
@@ -124,6 +126,21 @@ def verdict_response(verdict, *, status_code=status.HTTP_200_OK) -> Response:
     return response
 
 
+def may_make(move: Move) -> type[BasePermission]:
+    """Permission to call an endpoint that makes `move`: the caller holds a role the rulebook
+    allows it. The claim's own conditions (its state, the lease, the verdict's author) are
+    judged by the service, which answers with the rulebook's refusal."""
+
+    class MayMake(BasePermission):
+        message = who_may(move)
+
+        def has_permission(self, request, view) -> bool:
+            return role_may(request.user, move)
+
+    MayMake.__name__ = MayMake.__qualname__ = f"May{move.name.title().replace('_', '')}"
+    return MayMake
+
+
 def _input(serializer_class, request) -> dict:
     """The request body, checked by `serializer_class` (an InputSerializer)."""
     serializer = serializer_class(data=request.data)
@@ -159,28 +176,28 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ClaimDetailSerializer(claim).data)
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.RENEW)])
     def renew(self, request, pk=None):
         """Extend your lease on a claim you hold."""
         _input(NoInputSerializer, request)
         return self._claim_response(services.claim_renew(claim=self._claim(), by=request.user))
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.RELEASE)])
     def release(self, request, pk=None):
         """Give a claim you hold back to the queue."""
         _input(NoInputSerializer, request)
         return self._claim_response(services.claim_release(claim=self._claim(), by=request.user))
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.QUEUE)])
     def queue(self, request, pk=None):
         """Put a triaged (or dismissed) claim in the review queue."""
         _input(NoInputSerializer, request)
         return self._claim_response(services.claim_queue(claim=self._claim(), by=request.user))
 
     @extend_schema(request=DismissInputSerializer, responses=ClaimDetailSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.DISMISS)])
     def dismiss(self, request, pk=None):
         data = _input(DismissInputSerializer, request)
         claim = services.claim_dismiss(
@@ -189,14 +206,14 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         return self._claim_response(claim)
 
     @extend_schema(request=BoostInputSerializer, responses=ClaimDetailSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.BOOST)])
     def boost(self, request, pk=None):
         data = _input(BoostInputSerializer, request)
         claim = services.claim_boost(claim=self._claim(), by=request.user, boost=data["boost"])
         return self._claim_response(claim)
 
     @extend_schema(request=EvidenceInputSerializer, responses={201: EvidenceLinkSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.ADD_EVIDENCE)])
     def evidence(self, request, pk=None):
         """Add an evidence link; the workers fetch its source and the link shows the state."""
         data = _input(EvidenceInputSerializer, request)
@@ -254,19 +271,19 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
             verdict = services.verdict_create(claim=claim, by=request.user, **data)
             return verdict_response(verdict, status_code=status.HTTP_201_CREATED)
         verdict = self._verdict(claim)
-        changes = {name: value for name, value in data.items() if getattr(verdict, name) != value}
         with if_match(request, verdict) as expected:
-            if not changes and expected == verdict.version:
-                # Nothing to write, so nothing to record: a new version would send every other
-                # holder of the ETag to reload a verdict that did not change.
-                return verdict_response(verdict)
             verdict = services.verdict_update(
-                verdict=verdict, by=request.user, expected_version=expected, **changes
+                verdict=verdict, by=request.user, expected_version=expected, **data
             )
         return verdict_response(verdict)
 
     @extend_schema(request=None, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer)
-    @action(detail=True, methods=["post"], url_path="verdict/submit")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verdict/submit",
+        permission_classes=[may_make(Move.SUBMIT)],
+    )
     def verdict_submit(self, request, pk=None):
         """Submit your verdict for sign-off (needs at least one evidence link)."""
         _input(NoInputSerializer, request)
@@ -281,7 +298,10 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         request=SignOffInputSerializer, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer
     )
     @action(
-        detail=True, methods=["post"], url_path="verdict/approve", permission_classes=[IsEditor]
+        detail=True,
+        methods=["post"],
+        url_path="verdict/approve",
+        permission_classes=[may_make(Move.APPROVE)],
     )
     def verdict_approve(self, request, pk=None):
         """Approve and publish a submitted verdict (not your own)."""
@@ -296,7 +316,12 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=ReturnInputSerializer, parameters=[IF_MATCH, ETAG], responses=VerdictSerializer
     )
-    @action(detail=True, methods=["post"], url_path="verdict/return", permission_classes=[IsEditor])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verdict/return",
+        permission_classes=[may_make(Move.RETURN)],
+    )
     def verdict_return(self, request, pk=None):
         """Return a submitted verdict to its author with a comment."""
         data = _input(ReturnInputSerializer, request)
@@ -311,7 +336,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 class QueueNextView(APIView):
     """Take the top claim of the queue under a lease: 200 with the claim, 204 when empty."""
 
-    permission_classes = [IsChecker]
+    permission_classes = [may_make(Move.TAKE)]
 
     @extend_schema(
         request=None,

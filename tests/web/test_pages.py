@@ -570,7 +570,7 @@ def test_the_signoff_inbox_lists_submitted_verdicts_oldest_first(
 
     response = signed_in(erin).get(reverse("signoff-inbox"))
 
-    assert [v.pk for v in response.context["submitted"]] == [submitted_verdict.pk, newer.pk]
+    assert [v.pk for v in response.context["waiting"]] == [submitted_verdict.pk, newer.pk]
     assert DRAFT["headline"] in response.content.decode()
 
 
