@@ -18,6 +18,7 @@ whether a verdict is complete, whether its evidence was fetched, whether a field
 choice. The services that need it check that after the rule.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
@@ -306,7 +307,7 @@ def role_may(user, move: Move) -> bool:
     return role_refusal(user, move) is None
 
 
-def _holder_refusal(claim: Claim, user, lease_live) -> DomainError | None:
+def _holder_refusal(claim: Claim, user, lease_live: Callable[[], bool]) -> DomainError | None:
     if claim.state == ClaimState.RETURNED:
         if claim.assignee_id != user.pk:
             return Conflict("This claim was returned to another fact-checker.")
@@ -327,8 +328,11 @@ def _holder_refusal(claim: Claim, user, lease_live) -> DomainError | None:
 
 
 def _refusal(
-    user, rule: Rule, claim: Claim, verdict: Verdict | None, lease_live
+    user, rule: Rule, claim: Claim, verdict: Verdict | None, lease_live: Callable[[], bool]
 ) -> DomainError | None:
+    """`rule` judged for `user`, in this order: the role, the claim's state (and, to take a
+    claim, that it is handed out), the holder and the lease, the verdict in progress (to start
+    one), the verdict's author, the verdict's state."""
     refused = _role_refusal(user, rule)
     if refused is not None:
         return refused
@@ -386,15 +390,16 @@ class _Lease:
         return self.live
 
 
-def refusal(user, move: Move, claim: Claim, *, verdict: Verdict | None = None):
+def refusal(
+    user, move: Move, claim: Claim, *, verdict: Verdict | None = None
+) -> DomainError | None:
     """Why `user` may not make `move` on `claim` now, as the domain error a service raises;
     None when they may.
 
     `verdict` is the claim's verdict the move acts on: its verdict in progress, when it has
-    one (a move that starts the verdict is refused while there is one). Checked in this order:
-    the role, the claim's state, the holder and the lease, the verdict's author, the
-    verdict's state. A service calls this on the claim it locked, so the answer holds while
-    it writes."""
+    one (a move that starts the verdict is refused while there is one). The first condition
+    that fails gives the answer (see `_refusal` for the order). A service asks this of the
+    claim it locked, so the answer holds while it writes."""
     return _refusal(user, RULES[move], claim, verdict, _Lease(claim))
 
 
@@ -410,7 +415,7 @@ def can(user, move: Move, claim: Claim, *, verdict: Verdict | None = None) -> bo
 
 
 def allowed_moves(
-    claim: Claim, user, *, verdict: Verdict | None = None, among=tuple(Move)
+    claim: Claim, user, *, verdict: Verdict | None = None, among: Iterable[Move] = tuple(Move)
 ) -> frozenset[Move]:
     """The moves (of `among`: every move unless given) that `user` may make on `claim` now.
     The lease is asked of the database once, however many moves need it."""
@@ -431,6 +436,6 @@ def claim_may_work(*, claim: Claim, user) -> None:
         raise refused
 
 
-def may(moves) -> dict[str, bool]:
+def may(moves: Iterable[Move]) -> dict[str, bool]:
     """`moves` for a template: `may.renew`, `may.approve`, ... for each move, true when allowed."""
     return {move.name.lower(): move in moves for move in Move}
