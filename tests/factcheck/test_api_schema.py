@@ -12,7 +12,7 @@ from schemathesis import checks
 
 from accounts.services import token_issue
 from tests.conftest import client_for
-from tests.factories import ClaimFactory, VerdictFactory, published, queued_claims
+from tests.factories import claim_queued, queued_claims, verdict_published
 
 CHECKS = [
     checks.not_a_server_error,
@@ -52,8 +52,7 @@ schema = schemathesis.openapi.from_wsgi(
 def world(alice, erin, fiona, newsbot):
     """Data for every endpoint to find: queued claims and a published verdict."""
     queued_claims(5)
-    claim = ClaimFactory(state="published")
-    published(VerdictFactory(claim=claim, author=alice, state="submitted"), editor=fiona)
+    verdict_published(author=alice, editor=fiona)
 
 
 EXAMPLES = hypothesis_settings(
@@ -139,13 +138,13 @@ def _operations(document):
 
 
 def test_the_audit_trail_is_documented_as_the_plain_list_it_is(document, alice):
-    claim = ClaimFactory(state="queued")
+    claim = claim_queued()
     client_for(alice).post("/api/v1/queue/next/")
 
     answer = client_for(alice).get(f"/api/v1/claims/{claim.id}/events/").json()
     operation = document["paths"]["/api/v1/claims/{id}/events/"]["get"]
 
-    assert isinstance(answer, list) and answer[0]["action"] == "take"
+    assert isinstance(answer, list) and [event["action"] for event in answer] == ["extract", "take"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "type": "array",
         "items": {"$ref": "#/components/schemas/ReviewEvent"},
@@ -154,7 +153,7 @@ def test_the_audit_trail_is_documented_as_the_plain_list_it_is(document, alice):
 
 
 def test_a_verdict_not_signed_off_has_a_null_signer_and_the_schema_allows_it(document, alice):
-    ClaimFactory(state="queued")
+    claim_queued()
     client = client_for(alice)
     claim = client.post("/api/v1/queue/next/").json()
 
@@ -221,7 +220,7 @@ def test_the_etag_header_is_documented_wherever_it_is_sent(document):
 
 
 def test_every_etag_documented_on_a_read_is_sent(document, alice, erin):
-    published(VerdictFactory(claim=ClaimFactory(state="published"), author=alice), editor=erin)
+    verdict_published(author=alice, editor=erin)
     client = client_for(erin)
 
     reads = [

@@ -10,14 +10,12 @@ import pytest
 import redis
 import requests
 from django.conf import settings
-from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import token_issue, user_upsert
 from articles.models import Article
 from sources import services as source_services
-from sources.fetcher import normalize_url
-from sources.models import Source
+from tests.factories import source_fetched
 from tests.processes import free_port, service_env, silent_server, start_web, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -99,12 +97,7 @@ def test_an_article_on_a_fetched_source_is_accepted_without_a_broker(
     committed article was answered with a 500."""
     base, log_path = web_without_broker
     url = "https://example.org/already-fetched"
-    Source.objects.create(
-        url=normalize_url(url),
-        host="example.org",
-        state=Source.State.FETCHED,
-        last_fetched_at=timezone.now(),
-    )
+    source_fetched(source_services.source_for_url(url=url))
 
     response, took = _post_article(checker_api, base, url)
 

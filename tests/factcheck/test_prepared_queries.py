@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from factcheck.db import base as backend
 from factcheck.db.base import repeated_queries_prepared
 from tests.conftest import client_for
-from tests.factories import VerdictFactory, published
+from tests.factories import verdict_published
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def prepared_statements() -> dict[str, str]:
 
 def test_a_page_read_again_at_another_address_comes_from_a_prepared_query(alice, erin, newsbot):
     for _ in range(3):
-        published(VerdictFactory(author=alice, state="submitted"), editor=erin)
+        verdict_published(author=alice, editor=erin)
     client = client_for(newsbot)
     before = set(prepared_statements())
 

@@ -11,7 +11,7 @@ from reviews import services
 from reviews.models import Claim, EvidenceLink, ReviewEvent, Verdict
 from sources.models import Source, SourceSnapshot
 from sources.tasks import fetch_source
-from tests.factories import ArticleFactory, queued_claims
+from tests.factories import queued_claims
 from webhooks.models import Delivery, Subscriber
 from webhooks.services import deliveries_create_for_verdict
 
@@ -33,8 +33,8 @@ def workflow(alice, erin, local_web):
         "<html><head><title>Road register</title></head><body><p>480 unfinished.</p></body>",
         content_type="text/html; charset=utf-8",
     )
-    article = ArticleFactory(body=BODY)
-    queued_claims(1, article=article)
+    (queued,) = queued_claims(1, body=BODY)
+    article = queued.article
     claim = services.claim_take_next(reviewer=alice)
     link = services.evidence_add(
         claim=claim, by=alice, url=local_web.url_for("/report"), stance="refutes", note="Mine"

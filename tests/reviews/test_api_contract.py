@@ -155,7 +155,7 @@ def test_an_edit_that_changes_nothing_keeps_the_version_and_records_nothing(draf
     assert response["ETag"] == etag
     assert response.json()["version"] == 1
     assert response.json()["headline"] == DRAFT["headline"]
-    assert trail(claim_id) == ["take", "draft"]
+    assert trail(claim_id) == ["extract", "take", "draft"]
     assert Verdict.objects.get(claim_id=claim_id).version == 1
 
 
@@ -170,7 +170,7 @@ def test_an_edit_that_changes_one_field_of_several_sent_moves_the_version_once(d
 
     assert response.status_code == 200
     assert (response["ETag"], response.json()["rating"]) == ('"2"', "false")
-    assert trail(claim_id) == ["take", "draft", "edit"]
+    assert trail(claim_id) == ["extract", "take", "draft", "edit"]
 
 
 def test_an_edit_that_changes_nothing_with_a_stale_etag_is_still_a_412(draft):
@@ -198,7 +198,7 @@ def test_a_weak_etag_never_matches(draft):
     assert error["details"] == {"current_version": 1}
     assert response["ETag"] == etag
     assert Verdict.objects.get(claim_id=claim_id).headline == DRAFT["headline"]
-    assert trail(claim_id) == ["take", "draft"]
+    assert trail(claim_id) == ["extract", "take", "draft"]
 
 
 @pytest.mark.parametrize(

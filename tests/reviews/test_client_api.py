@@ -18,7 +18,7 @@ from reviews.models import Claim, EvidenceLink
 from sources.models import Source
 from sources.services import source_for_url
 from tests.conftest import client_for
-from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory, published
+from tests.factories import Found, article_ingested, verdict_drafted, verdict_published
 
 pytestmark = pytest.mark.django_db
 
@@ -26,28 +26,23 @@ GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")
 GOOGLE_RECOMMENDED = ("author", "datePublished", "itemReviewed")
 
 
-def publish(*, author, editor, rating="mostly_false", claimant="John Kirby", days_ago=0, **claim):
-    claim = ClaimFactory(claimant=claimant, state="published", **claim)
-    verdict = VerdictFactory(claim=claim, author=author, rating=rating, state="submitted")
-    verdict = published(verdict, editor=editor)
+def publish(*, author, editor, rating="mostly_false", days_ago=0, **claim):
+    """A verdict published by `editor` on a new claim (described by `claim`, see
+    tests.factories.claim_queued) or the queued claim given as `claim`, with evidence from
+    https://monitor.example.org/report, fetched."""
+    verdict = verdict_published(author=author, editor=editor, rating=rating, **claim)
     if days_ago:
+        # Published that long ago: the services publish at the database's present time.
         type(verdict).objects.filter(pk=verdict.pk).update(
             published_at=timezone.now() - timedelta(days=days_ago)
         )
         verdict.refresh_from_db()
-    EvidenceLink.objects.create(
-        claim=claim,
-        url="https://monitor.example.org/report",
-        source=source_for_url(url="https://monitor.example.org/report"),
-        stance="refutes",
-        added_by=author,
-    )
     return verdict
 
 
 def test_published_verdicts_carry_what_a_client_shows(alice, erin, newsbot):
     verdict = publish(author=alice, editor=erin)
-    VerdictFactory(author=alice)  # a draft elsewhere: never listed
+    verdict_drafted(author=alice)  # a draft elsewhere: never listed
 
     body = client_for(newsbot).get("/api/v1/verdicts/").json()
 
@@ -65,7 +60,7 @@ def test_published_verdicts_carry_what_a_client_shows(alice, erin, newsbot):
         {
             "url": "https://monitor.example.org/report",
             "stance": "refutes",
-            "fetch_state": "pending",
+            "fetch_state": "fetched",
         }
     ]
     assert item["article"]["title"] == verdict.claim.article.title
@@ -111,11 +106,7 @@ def test_verdicts_filter_by_article_claimant_rating_kind_dates_and_text(alice, e
 
 
 def test_verdicts_filter_by_article_url(alice, erin, newsbot):
-    verdict = publish(
-        author=alice,
-        editor=erin,
-        article=ArticleFactory(source_url="https://news.example.com/story"),
-    )
+    verdict = publish(author=alice, editor=erin, url="https://news.example.com/story")
     publish(author=alice, editor=erin)
 
     body = (
@@ -192,7 +183,8 @@ def test_an_unchanged_page_is_answered_from_the_cache_until_anything_on_it_chang
         "Someone else"
     )
 
-    newer = publish(author=alice, editor=erin)
+    # The report failed when fetched again, so the newer verdict cites another one.
+    newer = publish(author=alice, editor=erin, evidence_url="https://archive.example.org/report")
     assert [v["id"] for v in client.get("/api/v1/verdicts/").json()["results"]] == [
         newer.id,
         verdict.id,
@@ -447,17 +439,12 @@ def test_readers_only(alice, erin, newsbot, mallory):
 
 
 def test_article_summary_by_id_and_by_url(alice, erin, newsbot):
-    article = ArticleFactory(source_url="https://news.example.com/a")
-    verdict = publish(author=alice, editor=erin, article=article)
-    body = article.body
-    second_sentence_start = body.index("Zamir")
-    ClaimFactory(
-        article=article,
-        start=second_sentence_start,
-        end=body.index(".", second_sentence_start) + 1,
-        text=body[second_sentence_start : body.index(".", second_sentence_start) + 1],
-        state="queued",
+    article = article_ingested(
+        url="https://news.example.com/a",
+        found=[Found(), Found(text="Zamir Kabulov estimated around 3,500 militants in the area.")],
     )
+    first, _second = article.claims.order_by("start")
+    verdict = publish(author=alice, editor=erin, claim=first)
     answers = {}
     for reader in (newsbot, alice):
         client = client_for(reader)
@@ -564,6 +551,6 @@ def test_the_public_page_embeds_the_same_claimreview(alice, erin, newsbot):
 
 
 def test_unpublished_verdicts_have_no_public_page(alice):
-    verdict = VerdictFactory(author=alice)
+    verdict = verdict_drafted(author=alice)
 
     assert Client().get(f"/verdicts/{verdict.id}/").status_code == 404

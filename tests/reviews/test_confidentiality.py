@@ -20,7 +20,7 @@ from reviews.models import Claim, ReviewEvent, Verdict
 from sources.models import Source
 from sources.tasks import fetch_source
 from tests.conftest import client_for
-from tests.factories import ArticleFactory, queued_claims
+from tests.factories import queued_claims
 from webhooks.models import Delivery, Subscriber
 from webhooks.payloads import delivery_request
 from webhooks.services import deliveries_create_for_verdict
@@ -77,8 +77,7 @@ def drafted(alice):
 def submitted(alice, local_web):
     """alice's verdict, with fetched evidence noted by her, waiting for sign-off; the article's
     second claim waits in the queue."""
-    article = ArticleFactory(source_url="https://news.example.com/roads", body=TWO_CLAIMS)
-    queued_claims(2, article=article)
+    queued_claims(2, body=TWO_CLAIMS, url="https://news.example.com/roads")
     claim = services.claim_take_next(reviewer=alice)
     services.evidence_add(
         claim=claim, by=alice, url=serve_report(local_web), stance="refutes", note=NOTE

@@ -1,12 +1,70 @@
 """Invariants the database holds by itself, whatever code writes to it."""
 
+import hashlib
+
+import factory
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from reviews.models import ReviewEvent
-from tests.factories import ArticleFactory, ClaimFactory, VerdictFactory, published
+from articles.models import Article
+from reviews.models import Claim, ReviewEvent, Verdict
+from tests.factories import BODY
 
 pytestmark = pytest.mark.django_db
+
+# These tests write rows the services would never write (a claim off its span, a second
+# published verdict, a verdict signed off by its author) to show the database refuses them
+# whatever code tries. So here, unlike everywhere else, rows are written directly, states
+# included, rather than through tests.factories.
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    input_format = Article.InputFormat.TEXT
+    body = factory.Sequence(lambda n: f"{BODY} Paragraph {n}.")
+    content_hash = factory.LazyAttribute(lambda a: hashlib.sha256(a.body.encode()).hexdigest())
+    ingest_state = Article.IngestState.EXTRACTED
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim over the first sentence of its article's body."""
+
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    start = 0
+    end = factory.LazyAttribute(lambda c: c.article.body.index(".") + 1)
+    text = factory.LazyAttribute(lambda c: c.article.body[c.start : c.end])
+    kind = "statistic"
+    claimant = "John Kirby"
+    score = 0.9
+    state = "queued"
+
+
+class VerdictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verdict
+
+    claim = factory.SubFactory(ClaimFactory)
+    rating = "mostly_false"
+    headline = "Most strikes did hit ISIL positions, monitors say"
+    rationale = "Independent monitors recorded **most** strikes on ISIL-held areas."
+    state = "draft"
+
+
+def published(verdict: Verdict, *, editor) -> Verdict:
+    now = timezone.now()
+    verdict.state = "published"
+    verdict.signed_off_by = editor
+    verdict.signed_off_at = now
+    verdict.published_at = now
+    verdict.save()
+    return verdict
 
 
 def test_a_claim_whose_span_matches_its_article_is_stored():
@@ -134,3 +192,31 @@ def test_review_events_cannot_be_edited_or_deleted(alice):
 
     event.refresh_from_db()
     assert event.comment == ""
+
+
+# --- ready for corrections: no service supersedes a verdict yet ---------------------------------
+
+
+def test_a_claim_keeps_its_superseded_verdicts_beside_the_published_one(alice, bob, erin):
+    first = published(VerdictFactory(author=alice), editor=erin)
+    first.state = "superseded"
+    first.save()
+
+    correction = published(VerdictFactory(claim=first.claim, author=bob), editor=erin)
+
+    assert dict(first.claim.verdicts.values_list("pk", "state")) == {
+        first.pk: "superseded",
+        correction.pk: "published",
+    }
+
+
+def test_a_superseded_verdict_keeps_its_publication(alice, erin):
+    verdict = published(VerdictFactory(author=alice), editor=erin)
+    verdict.state = "superseded"
+    verdict.published_at = None
+
+    with (
+        pytest.raises(IntegrityError, match="verdict_published_is_signed_off"),
+        transaction.atomic(),
+    ):
+        verdict.save()

@@ -135,6 +135,7 @@ def test_a_generated_client_takes_a_claim_to_publication(
     assert approved.parsed.state == models.VerdictStateEnum.PUBLISHED
     assert approved.parsed.signed_off_by == "erin"
     assert [event.action for event in trail] == [
+        "extract",
         "take",
         "add_evidence",
         "draft",

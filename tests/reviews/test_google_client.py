@@ -9,7 +9,6 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from accounts.services import token_issue
-from tests.factories import ArticleFactory
 from tests.reviews.test_client_api import publish
 
 # The live server answers from another thread, so the data is committed.
@@ -39,10 +38,10 @@ def verdicts(alice, erin):
     """Five fact checks in English, newest first (the order of the answers), and one in
     French, older than all of them."""
     english = [
-        publish(author=alice, editor=erin, days_ago=day, article=ArticleFactory(language=lang))
+        publish(author=alice, editor=erin, days_ago=day, language=lang)
         for day, lang in ((1, "en"), (2, "en-gb"), (3, "en"), (4, "EN"), (5, "en"))
     ]
-    french = publish(author=alice, editor=erin, days_ago=6, article=ArticleFactory(language="fr"))
+    french = publish(author=alice, editor=erin, days_ago=6, language="fr")
     return english, french
 
 

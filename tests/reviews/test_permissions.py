@@ -8,11 +8,10 @@ mallory has an account but no role; anonymous has nothing.
 import pytest
 from rest_framework.test import APIClient
 
-from reviews.models import Claim
 from sources.models import Source
 from sources.tasks import fetch_source
 from tests.conftest import client_for
-from tests.factories import queued_claims
+from tests.factories import TRIAGE_SCORE, queued_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +25,7 @@ def scene(alice, bob, erin, newsbot, mallory, local_web):
         "<html><title>Doc</title><body><p>The ministry counted strikes.</p></body></html>",
         content_type="text/html",
     )
-    held, submitted, triaged = queued_claims(3, priority=lambda i: [50.0, 90.0, 10.0][i])
-    Claim.objects.filter(pk=triaged.pk).update(state="triage")
+    held, submitted, triaged = queued_claims(3, scores=[0.5, 0.9, TRIAGE_SCORE])
     author = client_for(alice)
     # The highest-priority claim is taken first and carried to submission.
     assert author.post("/api/v1/queue/next/").json()["id"] == submitted.id

@@ -7,7 +7,7 @@ from django.db import connection
 
 from reviews.models import Claim, ReviewEvent
 from reviews.services import claim_take_next, claims_expire_leases
-from tests.factories import ArticleFactory, ClaimFactory, queued_claims
+from tests.factories import claim_queued, queued_claims, triaged_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def expire_lease(claim_id: int) -> None:
 
 
 def test_next_hands_out_the_highest_priority_claim_with_a_lease(api_as, alice):
-    queued_claims(3, priority=lambda i: [10.0, 90.0, 50.0][i])
+    queued_claims(3, scores=[0.6, 0.9, 0.5])
 
     response = api_as(alice).post("/api/v1/queue/next/")
 
@@ -43,7 +43,7 @@ def test_equal_priority_goes_oldest_first(api_as, alice):
 
 
 def test_next_answers_204_when_nothing_is_left(api_as, alice):
-    ClaimFactory(state="triage")
+    triaged_claims(1)
 
     response = api_as(alice).post("/api/v1/queue/next/")
 
@@ -51,7 +51,7 @@ def test_next_answers_204_when_nothing_is_left(api_as, alice):
 
 
 def test_triaged_and_dismissed_claims_are_not_handed_out(api_as, alice):
-    queued_claims(2, state="triage")
+    triaged_claims(2)
 
     assert api_as(alice).post("/api/v1/queue/next/").status_code == 204
 
@@ -68,7 +68,7 @@ def test_an_expired_lease_makes_the_claim_available_again(api_as, alice, bob):
     assert taken.json()["id"] == claim.id
     assert taken.json()["assignee"] == "bob"
     actions = list(ReviewEvent.objects.filter(claim=claim).values_list("action", flat=True))
-    assert actions == ["take", "expire", "take"]
+    assert actions == ["extract", "take", "expire", "take"]
 
 
 def test_a_lapsed_holders_draft_passes_to_the_next_taker(api_as, alice, bob):
@@ -99,6 +99,7 @@ def test_a_lapsed_holders_draft_passes_to_the_next_taker(api_as, alice, bob):
         .values_list("action", "actor__username", "comment")
     )
     assert events == [
+        ("extract", None, ""),
         ("take", "alice", ""),
         ("draft", "alice", ""),
         ("expire", None, f"Lease of user {alice.pk} expired."),
@@ -222,7 +223,7 @@ def test_someone_else_cannot_release_or_renew_my_claim(api_as, alice, bob):
 
 
 def test_editors_queue_dismiss_and_boost(api_as, erin):
-    triaged, other = queued_claims(2, state="triage")
+    triaged, other = triaged_claims(2)
     editor = api_as(erin)
 
     queued = editor.post(f"/api/v1/claims/{triaged.id}/queue/")
@@ -237,7 +238,7 @@ def test_editors_queue_dismiss_and_boost(api_as, erin):
 
 
 def test_a_boosted_claim_jumps_the_queue(api_as, erin, alice):
-    claims = queued_claims(3, priority=lambda i: 50.0)
+    claims = queued_claims(3, scores=[0.5] * 3)
     api_as(erin).post(f"/api/v1/claims/{claims[2].id}/boost/", {"boost": 10})
 
     assert api_as(alice).post("/api/v1/queue/next/").json()["id"] == claims[2].id
@@ -254,7 +255,7 @@ def test_dismissing_needs_a_known_reason_and_changes_nothing_without(api_as, eri
 
 
 def test_an_illegal_move_is_a_409_a_person_understands(api_as, erin):
-    (claim,) = queued_claims(1, state="triage")
+    (claim,) = triaged_claims(1)
     api_as(erin).post(f"/api/v1/claims/{claim.id}/dismiss/", {"reason": "duplicate"})
 
     response = api_as(erin).post(f"/api/v1/claims/{claim.id}/dismiss/", {"reason": "duplicate"})
@@ -264,9 +265,8 @@ def test_an_illegal_move_is_a_409_a_person_understands(api_as, erin):
 
 
 def test_claims_list_filters_by_state_kind_claimant_and_article(api_as, alice):
-    article = ArticleFactory()
-    ClaimFactory(article=article, claimant="John Kirby", state="queued")
-    queued_claims(2, state="triage")
+    article = claim_queued(claimant="John Kirby").article
+    triaged_claims(2)
 
     client = api_as(alice)
     by_state = client.get("/api/v1/claims/", {"state": "triage"}).json()

@@ -16,7 +16,15 @@ from reviews.models import Claim, EvidenceLink, ReviewEvent, Verdict
 from sources.models import Source
 from sources.tasks import fetch_source
 from tests.conftest import PASSWORD, client_for
-from tests.factories import ArticleFactory, ClaimFactory, queued_claims
+from tests.factories import (
+    TRIAGE_SCORE,
+    Found,
+    article_ingested,
+    claim_queued,
+    queued_claims,
+    source_fetch_failed,
+    verdict_published,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +55,25 @@ def serve_report(local_web, path="/report"):
     return local_web.url_for(path)
 
 
+def ingest_hostile_article(*, second_score: float = 0.9):
+    """An article whose title, publisher, text and claimant carry markup, with two claims;
+    the second one waits in triage when its score is below the queue threshold."""
+    article = article_ingested(
+        body=HOSTILE_BODY,
+        title=f"Roads {SCRIPT}",
+        publisher=IMG,
+        found=[
+            Found(claimant=f"Minister {IMG}"),
+            Found(text=f"Critics replied {IMG} that 40% are unfinished.", score=second_score),
+        ],
+    )
+    first, second = article.claims.order_by("start")
+    return article, first, second
+
+
 @pytest.fixture
 def hostile_article():
-    article = ArticleFactory(body=HOSTILE_BODY, title=f"Roads {SCRIPT}", publisher=IMG)
-    first = ClaimFactory(article=article, claimant=f"Minister {IMG}")
-    second_text = f"Critics replied {IMG} that 40% are unfinished."
-    start = HOSTILE_BODY.index(second_text)
-    second = ClaimFactory(article=article, start=start, end=start + len(second_text))
-    return article, first, second
+    return ingest_hostile_article()
 
 
 @pytest.fixture
@@ -369,7 +388,7 @@ def test_the_markdown_preview_is_sanitised(alice, signed_in):
 
 
 def test_taking_the_next_claim_opens_it_with_its_lease(alice, signed_in):
-    claims = queued_claims(3, priority=lambda i: [10.0, 90.0, 50.0][i])
+    claims = queued_claims(3, scores=[0.6, 0.9, 0.5])
     client = signed_in(alice)
 
     response = client.post(reverse("queue-take-next"), follow=True)
@@ -393,10 +412,8 @@ def test_an_empty_queue_says_so(alice, signed_in):
 
 
 def test_the_queue_filters_and_counts_by_state(alice, signed_in):
-    claims = queued_claims(3)
-    Claim.objects.filter(pk=claims[0].pk).update(claimant="John Kirby", kind="quotation")
-    other = ArticleFactory()
-    ClaimFactory(article=other, claimant="Someone Else")
+    claims = [claim_queued(claimant="John Kirby", kind="quotation"), *queued_claims(2)]
+    other = claim_queued(claimant="Someone Else").article
     client = signed_in(alice)
 
     by_claimant = client.get(reverse("queue"), {"claimant": "kirby"})
@@ -562,7 +579,7 @@ def test_releasing_returns_the_claim_to_the_queue(held_claim, alice, bob, signed
 def test_the_signoff_inbox_lists_submitted_verdicts_oldest_first(
     submitted_verdict, alice, erin, signed_in
 ):
-    later = ClaimFactory(state="queued")
+    later = claim_queued()
     taken = services.claim_take_next(reviewer=alice)
     services.evidence_add(claim=taken, by=alice, url="https://example.org/b", stance="context")
     newer = services.verdict_create(claim=later, by=alice, **DRAFT)
@@ -740,9 +757,8 @@ def test_an_article_page_shows_states_and_verdicts(submitted_verdict, erin, sign
     assert reverse("signoff-review", args=[submitted_verdict.pk]) in html
 
 
-def test_editors_triage_on_the_article_page(hostile_article, erin, signed_in):
-    article, first, second = hostile_article
-    Claim.objects.filter(pk=second.pk).update(state="triage", priority=0)
+def test_editors_triage_on_the_article_page(erin, signed_in):
+    article, first, second = ingest_hostile_article(second_score=TRIAGE_SCORE)
     client = signed_in(erin)
     page = reverse("article-detail", args=[article.pk])
 
@@ -768,9 +784,9 @@ def test_editors_triage_on_the_article_page(hostile_article, erin, signed_in):
     assert moves == ["dismiss", "queue", "boost"]
 
 
-def test_a_refused_triage_move_is_a_message(hostile_article, erin, signed_in):
+def test_a_refused_triage_move_is_a_message(hostile_article, alice, erin, signed_in):
     _, claim, _ = hostile_article
-    Claim.objects.filter(pk=claim.pk).update(state="published")
+    verdict_published(author=alice, editor=erin, claim=claim)
 
     response = signed_in(erin).post(
         reverse("claim-dismiss", args=[claim.pk]), {"reason": "opinion"}, follow=True
@@ -844,7 +860,9 @@ def test_the_article_page_links_its_public_summary_once_something_is_published(
     assert public in after
 
 
-def test_a_submitted_url_is_read_in_the_background_while_the_page_waits(erin, signed_in):
+def test_a_submitted_url_is_read_in_the_background_while_the_page_waits(
+    erin, signed_in, django_capture_on_commit_callbacks
+):
     client = signed_in(erin)
 
     response = client.post(
@@ -861,7 +879,9 @@ def test_a_submitted_url_is_read_in_the_background_while_the_page_waits(erin, si
     assert waiting.status_code == 200
     assert 'hx-trigger="every 3s"' in waiting.content.decode()
 
-    Article.objects.filter(pk=article.pk).update(ingest_state="failed", ingest_error="HTTP 404")
+    # The fetch fails for good; its article fails with it once that is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        source_fetch_failed(article.source, status_code=404, message="HTTP 404")
     done = client.get(status_path, HTTP_HX_REQUEST="true")
     page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
 

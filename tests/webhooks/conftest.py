@@ -12,7 +12,6 @@ from werkzeug import Response
 
 from reviews.models import Claim, Verdict
 from reviews.services import (
-    claim_take_next,
     evidence_add,
     verdict_approve,
     verdict_create,
@@ -20,7 +19,7 @@ from reviews.services import (
 )
 from sources.models import Source
 from sources.tasks import fetch_source
-from tests.factories import ClaimFactory
+from tests.factories import claim_taken
 
 EVIDENCE_PAGE = (
     "<html><head><title>Strike report</title></head><body><article>"
@@ -88,8 +87,7 @@ def publish(local_web, alice, erin):
     )
 
     def publish_verdict() -> Verdict:
-        ClaimFactory()
-        claim = claim_take_next(reviewer=alice)
+        claim = claim_taken(reviewer=alice)
         evidence_add(claim=claim, by=alice, url=local_web.url_for("/evidence"), stance="refutes")
         for source_id in Source.objects.filter(state="pending").values_list("pk", flat=True):
             fetch_source(source_id)
@@ -109,7 +107,13 @@ def publish(local_web, alice, erin):
 @pytest.fixture
 def correct(alice, erin):
     """Publish a correction of `verdict`: a later verdict on the same claim, approved by erin,
-    that supersedes it."""
+    that supersedes it.
+
+    No service supersedes a published verdict yet, so the states a corrections workflow will
+    leave are written here directly: this fixture is the test that the model is ready for one
+    (a superseded verdict keeps its publication, one verdict per claim is published) and that
+    webhooks already send the correction as `verdict.corrected`. Its approval is the service's.
+    """
 
     def publish_correction(verdict: Verdict, *, rating: str = "false") -> Verdict:
         Verdict.objects.filter(pk=verdict.pk).update(state="superseded")

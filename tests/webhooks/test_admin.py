@@ -3,8 +3,14 @@
 import pytest
 from django.utils import timezone
 
-from tests.factories import VerdictFactory, published
-from webhooks.models import Delivery, DeliveryAttempt, Subscriber
+from tests.factories import verdict_published
+from webhooks.models import Delivery, Subscriber
+from webhooks.services import (
+    deliveries_create_for_verdict,
+    delivery_claim,
+    delivery_record_attempt,
+)
+from webhooks.transport import PostOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +41,27 @@ def url_errors(response) -> list[str]:
     return response.context["adminform"].form.errors.get("url", [])
 
 
-def delivery_for(subscriber: Subscriber, *, author, editor, **fields) -> Delivery:
-    verdict = published(VerdictFactory(author=author), editor=editor)
-    return Delivery.objects.create(
-        subscriber=subscriber,
-        verdict=verdict,
-        event="verdict.published",
-        payload={"verdict": {"id": verdict.pk}},
-        **fields,
-    )
+def delivery_for(
+    subscriber: Subscriber, *, author, editor, refused: tuple[int, str] | None = None
+) -> Delivery:
+    """The delivery to `subscriber` of a verdict published now; with `refused`, after a first
+    attempt the receiver answered with that status and error, to be sent again later."""
+    verdict = verdict_published(author=author, editor=editor)
+    (delivery,) = deliveries_create_for_verdict(verdict_id=verdict.pk)
+    if refused:
+        status_code, error = refused
+        outcome = PostOutcome(
+            started_at=timezone.now(),
+            duration_ms=42,
+            status_code=status_code,
+            error_kind="http_error",
+            error=error,
+            retryable=True,
+        )
+        delivery = delivery_record_attempt(
+            delivery=delivery_claim(delivery_id=delivery.pk), outcome=outcome
+        )
+    return delivery
 
 
 def test_a_public_url_is_saved_with_the_generated_secret(admin_client):
@@ -89,7 +107,7 @@ def test_a_short_secret_and_no_events_are_refused(admin_client):
 
 def test_the_change_page_shows_the_secret_and_recent_deliveries(admin_client, alice, erin):
     subscriber = Subscriber.objects.create(name="Wire service", url=PUBLIC_URL)
-    delivery_for(subscriber, author=alice, editor=erin, last_error="The receiver answered 503.")
+    delivery_for(subscriber, author=alice, editor=erin, refused=(503, "The receiver answered 503."))
 
     response = admin_client.get(f"/admin/webhooks/subscriber/{subscriber.pk}/change/")
 
@@ -129,15 +147,11 @@ def test_the_list_searches_and_filters(admin_client):
 
 def test_deliveries_are_read_only_with_their_attempts(admin_client, alice, erin):
     subscriber = Subscriber.objects.create(name="Wire service", url=PUBLIC_URL)
-    delivery = delivery_for(subscriber, author=alice, editor=erin)
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        number=1,
-        started_at=timezone.now(),
-        duration_ms=42,
-        status_code=502,
-        error_kind="http_error",
-        error="The receiver answered 502 Bad Gateway, a problem on the receiver's side.",
+    delivery = delivery_for(
+        subscriber,
+        author=alice,
+        editor=erin,
+        refused=(502, "The receiver answered 502 Bad Gateway, a problem on the receiver's side."),
     )
 
     listing = admin_client.get("/admin/webhooks/delivery/")
