@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from factcheck.errors import InvalidInput, InvalidTransition
+from factcheck.errors import InvalidInput
 from reviews.services import article_event_record, claims_record_extracted
 from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
@@ -349,9 +349,7 @@ def articles_sweep() -> int:
 
     from .tasks import extract_fetched_article
 
-    waiting = Article.objects.filter(ingest_state=Article.IngestState.FETCHING).exclude(
-        source=None
-    )
+    waiting = Article.objects.filter(ingest_state=Article.IngestState.FETCHING).exclude(source=None)
     settled = 0
     for article_id in waiting.filter(source__state=Source.State.FETCHED).values_list(
         "pk", flat=True
@@ -364,24 +362,3 @@ def articles_sweep() -> int:
         if article_fetch_failed(article_id=article_id, reason=reason) is not None:
             settled += 1
     return settled
-
-
-def article_reextract(*, article: Article, by=None) -> list:
-    """Run the extractor again: new claims are added; stored claims are never changed."""
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.ingest_state != Article.IngestState.EXTRACTED:
-            raise InvalidTransition(
-                f"Only an extracted article can be extracted again; this one is "
-                f"{article.get_ingest_state_display().lower()}."
-            )
-        claims = _extract(article, actor=by)
-        _record(
-            article,
-            actor=by,
-            action="reextract",
-            from_state=article.ingest_state,
-            to_state=article.ingest_state,
-            comment=f"{len(claims)} new claims.",
-        )
-    return claims

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,12 +94,6 @@ class FetchResult:
     @property
     def succeeded(self) -> bool:
         return not self.error_kind
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values."""
-        values = asdict(self)
-        values["fetched_at"] = self.fetched_at.isoformat()
-        return values
 
 
 def fetch_url(url: str, *, policy: FetchPolicy | None = None) -> FetchResult:

@@ -99,7 +99,3 @@ class SourceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def succeeded(self) -> bool:
-        return not self.error_kind

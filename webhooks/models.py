@@ -181,7 +181,3 @@ class DeliveryAttempt(models.Model):
     def __str__(self) -> str:
         outcome = self.error_kind or "delivered"
         return f"Attempt {self.number}: {self.status_code or '-'} {outcome}"
-
-    @property
-    def succeeded(self) -> bool:
-        return not self.error_kind

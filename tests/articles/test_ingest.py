@@ -347,22 +347,6 @@ def test_an_article_whose_extraction_fails_is_failed_not_left_fetching(
     assert article.body == ""
 
 
-def test_re_extraction_adds_but_never_changes_claims_in_review(alice):
-    from articles.services import article_reextract
-
-    created = client_for(alice).post("/api/v1/articles/", {"text": WIRE_TEXT}, format="json")
-    article = Article.objects.get(pk=created.json()["id"])
-    taken = client_for(alice).post("/api/v1/queue/next/").json()
-    before = {c.pk: (c.text, c.state, c.assignee_id) for c in Claim.objects.all()}
-
-    added = article_reextract(article=article, by=alice)
-
-    after = {c.pk: (c.text, c.state, c.assignee_id) for c in Claim.objects.all()}
-    assert added == []
-    assert after == before
-    assert after[taken["id"]][1] == "assigned"
-
-
 def test_a_newer_extraction_adds_its_new_claims_and_leaves_stored_ones_alone(alice):
     from articles.extraction.claims import ExtractedClaim
     from reviews.services import claims_record_extracted
