@@ -18,7 +18,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_redis import get_redis_connection
 from kombu import Connection
+from redis import Redis
 
 from factcheck.celery import WORKER_HEARTBEAT_KEY
 
@@ -74,11 +76,12 @@ def _broker_state() -> dict:
 
 
 def _cache_state() -> dict:
-    cache = caches["default"]
-    if not hasattr(cache, "redis_client"):
+    try:
+        client = get_redis_connection()
+    except NotImplementedError:
         return {"state": "up", "mode": "in-process (no CACHE_URL configured)"}
-    # Straight to Redis: the cache's own operations go quiet while it is unavailable.
-    return _probe("cache", lambda: cache.redis_client().ping())
+    # Straight to Redis: the cache's own client pauses after a failure (factcheck.cache).
+    return _probe("cache", lambda: Redis(connection_pool=client.connection_pool).ping())
 
 
 def _worker_state(cache_state: dict) -> dict:

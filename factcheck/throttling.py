@@ -2,11 +2,13 @@
 
 import math
 import time
-from functools import partial
 
 from django.core.cache import cache as default_cache
+from django_redis import get_redis_connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+
+from factcheck.cache import UNAVAILABLE
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Float rounding must not refuse the last request a rate allows.
@@ -36,13 +38,17 @@ class PerTokenRateThrottle(BaseThrottle):
         allowed, period = parse_rate(rate)
         key = self.get_cache_key(request, view)
         budget = {"now": self.timer(), "interval": period / allowed, "period": period}
-        if hasattr(self.cache, "redis_client"):
-            # Fails open: while Redis cannot be reached, requests go unthrottled (a warning
-            # is logged) rather than the API going down with it.
-            spend = partial(_spend_on_redis, self.cache, key, **budget)
-            wait = self.cache.unless_unavailable(spend, fallback=None)
-        else:
+        try:
+            client = get_redis_connection()
+        except NotImplementedError:  # the in-process cache of the embedded default
             wait = _spend_in_cache(self.cache, key, **budget)
+        else:
+            try:
+                wait = _spend_on_redis(client, self.cache, key, **budget)
+            except UNAVAILABLE:
+                # Fails open: while Redis cannot be reached, requests go unthrottled (the
+                # cache's client logs a warning) rather than the API going down with it.
+                wait = None
         if wait is not None:
             self.wait_seconds = wait
             return False
@@ -80,10 +86,9 @@ return false
 _spend_script = None  # redis-py's handle: sent once per server, then run by its digest
 
 
-def _spend_on_redis(cache, key, *, now, interval, period) -> float | None:
+def _spend_on_redis(client, cache, key, *, now, interval, period) -> float | None:
     """Spend one request of the token's budget, or say how long until there is one."""
     global _spend_script
-    client = cache.redis_client()
     if _spend_script is None:
         _spend_script = client.register_script(_SPEND_SCRIPT)
     wait = _spend_script(

@@ -202,15 +202,20 @@ REST_FRAMEWORK = {
 # Throttle counters live here; set CACHE_URL (e.g. redis://redis:6379/1) so that every web
 # process counts against the same limit.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "factcheck.cache.RedisCache"  # reuses its Redis clients
+if CACHES["default"]["BACKEND"] in (
+    "django.core.cache.backends.redis.RedisCache",
+    "django_redis.cache.RedisCache",
+):
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
     # Redis answers in well under a millisecond: one that does not answer within this is
-    # treated as down (the service goes on without it, see factcheck.cache) instead of
-    # costing each request redis-py's 5 s.
+    # treated as down instead of costing each request redis-py's 5 s. The service goes on
+    # without it: reads miss, writes are skipped, and factcheck.cache pauses asking it.
     _cache_timeout = env.float("CACHE_TIMEOUT_SECONDS", default=0.25)
     CACHES["default"].setdefault("OPTIONS", {})
-    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
-    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_TIMEOUT", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("IGNORE_EXCEPTIONS", True)
+    CACHES["default"]["OPTIONS"].setdefault("REDIS_CLIENT_CLASS", "factcheck.cache.PausingRedis")
 # Rendered API answers, each under the version of the data it shows, in each web process's
 # own memory: a hit costs no round trip, and a restart (a new release, changed settings)
 # starts afresh. About 200 pages of 50 verdicts is some 15 MB a process.
