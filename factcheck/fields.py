@@ -65,8 +65,12 @@ class ListsValidChoices:
                 raise
             refused = (error.params or {}).get("value", value)
             valid = [str(choice) for choice, _label in self.choices if choice != ""]
+            # As a parameter, not in the message: whoever renders it applies `message % params`
+            # (django-filter does so even without params), and the refused value may hold "%".
             raise DjangoValidationError(
-                self.invalid_choice_prefix + choice_error(refused, valid), code="invalid_choice"
+                self.invalid_choice_prefix + "%(refusal)s",
+                code="invalid_choice",
+                params={"refusal": choice_error(refused, valid)},
             ) from None
 
 

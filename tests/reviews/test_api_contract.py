@@ -334,17 +334,18 @@ def test_a_quoted_bad_choice_is_cut_short(draft):
         ("/api/v1/verdicts/", "rating", "false, mostly_false, mixed"),
     ],
 )
+@pytest.mark.parametrize("refused", ["bogus", "100%", "%s%(x)s"])
 def test_a_query_filter_given_a_bad_choice_lists_the_valid_ones(
-    erin, newsbot, path, parameter, listed
+    erin, newsbot, path, parameter, listed, refused
 ):
     reader = newsbot if path == "/api/v1/verdicts/" else erin
 
-    answer = client_for(reader).get(path, {parameter: "bogus"})
+    answer = client_for(reader).get(path, {parameter: refused})
 
     assert answer.status_code == 400
     error = answer.json()["error"]
     assert parameter in error["message"] or parameter in str(error["details"])
-    assert f'"bogus" is not one of {listed}' in str(error["details"]) + error["message"]
+    assert f'"{refused}" is not one of {listed}' in str(error["details"]) + error["message"]
 
 
 def test_the_page_forms_list_the_valid_choices_too(alice):
