@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.demo import demo_users_ensure
 from articles.services import article_submit_content
+from reviews.models import ClaimState
 
 DEMO_ARTICLE = (
     Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             input_format="markdown",
         )
         verb = "Loaded" if created else "Already loaded"
-        queued = article.claims.filter(state="queued").count()
+        queued = article.claims.filter(state=ClaimState.QUEUED).count()
         self.stdout.write(
             f"{verb} demo article {article.pk}: {article.title!r} "
             f"({article.claims.count()} claims, {queued} in the review queue)."
