@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -19,14 +20,16 @@ from rest_framework.response import Response
 ANSWER_CACHE_SECONDS = 600
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = [part.strip() for part in header.split(",")]
-    return "*" in candidates or etag in candidates or f"W/{etag}" in candidates
-
-
 class ConditionalGetMixin:
     """For DRF views. Set `self.last_modified` (an aware datetime) while building the answer
-    to also send Last-Modified and honour If-Modified-Since."""
+    to also send Last-Modified and honour If-Modified-Since.
+
+    Django decides whether the client's copy is current (`get_conditional_response`); its
+    `condition` decorator and ConditionalGetMiddleware do not fit these views: `condition`
+    must know the ETag and date before the view runs (these views learn the date while
+    building the answer, and the ETag is over the rendered body), and the middleware runs
+    after the answer cache, which keeps the rendered answer here.
+    """
 
     last_modified = None
     answer_cache_key = None
@@ -66,17 +69,9 @@ class ConditionalGetMixin:
         last_modified = self.last_modified
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified.timestamp())
-        if_none_match = request.headers.get("If-None-Match")
-        not_modified = False
-        if if_none_match:
-            not_modified = _etag_matches(if_none_match, etag)
-        elif last_modified is not None:
-            since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-            not_modified = since is not None and int(last_modified.timestamp()) <= since
-        if not_modified:
-            unchanged = Response(status=status.HTTP_304_NOT_MODIFIED)
-            unchanged["ETag"] = etag
-            if last_modified is not None:
-                unchanged["Last-Modified"] = response["Last-Modified"]
-            return super().finalize_response(request, unchanged, *args, **kwargs)
-        return response
+        return get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=int(last_modified.timestamp()) if last_modified is not None else None,
+            response=response,
+        )
