@@ -137,7 +137,9 @@ class ClaimReviewFeedView(ConditionalGetMixin, APIView):
         cached = self.cached_answer(request, selectors.published_content_version())
         if cached is not None:
             return cached
-        rows = selectors.published_verdict_rows().order_by("-published_at", "-id")
+        rows = selectors.published_verdict_rows(with_claim_origin=True).order_by(
+            "-published_at", "-id"
+        )
         if params.get("published_after"):
             rows = rows.filter(published_at__gte=params["published_after"])
         with repeated_queries_prepared():
@@ -240,7 +242,7 @@ def _with_review_facts(verdicts: QuerySet) -> QuerySet:
 
 
 def _search(data: dict) -> QuerySet:
-    verdicts = _with_review_facts(selectors.published_verdict_rows())
+    verdicts = _with_review_facts(selectors.published_verdict_rows(with_claim_origin=True))
     if data.get("query"):
         verdicts = selectors.published_verdicts_matching(verdicts, data["query"])
     if data.get("reviewPublisherSiteFilter"):
