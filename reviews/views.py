@@ -21,7 +21,6 @@ from factcheck.pages import is_htmx, redirect_back, render_page, role_required
 from sources.models import Source, SourceSnapshot
 
 from . import selectors, services
-from .claimreview import claimreview_for_verdict
 from .forms import (
     ApproveForm,
     BoostForm,
@@ -32,6 +31,7 @@ from .forms import (
     VerdictForm,
 )
 from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
+from .presenters import claimreview_for_verdict
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from articles.models import Article
 from reviews import services
-from reviews.claimreview import claimreview_for_verdict
 from reviews.models import Claim, EvidenceLink, ReviewEvent, Verdict
+from reviews.presenters import claimreview_for_verdict
 from sources.models import Source
 from sources.tasks import fetch_source
 from tests.conftest import PASSWORD, client_for
