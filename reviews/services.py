@@ -409,23 +409,24 @@ def claim_boost(*, claim: Claim, by, boost: int) -> Claim:
 def claims_expire_leases() -> int:
     """Return claims whose lease ran out to the queue (the queue also hands them out
     directly; this keeps listings truthful). Returns how many were returned."""
+    rule = RULES[Move.EXPIRE]
     count = 0
     with transaction.atomic():
         expired = list(
             Claim.objects.select_for_update(skip_locked=True).filter(
-                state=ClaimState.ASSIGNED, lease_expires_at__lt=Now()
+                state__in=rule.claim_from, lease_expires_at__lt=Now()
             )[:1000]
         )
         for claim in expired:
             Claim.objects.filter(pk=claim.pk).update(
-                state=ClaimState.QUEUED, assignee=None, lease_expires_at=None, updated_at=Now()
+                state=rule.claim_to, assignee=None, lease_expires_at=None, updated_at=Now()
             )
             _record(
                 claim=claim,
                 actor=None,
                 action=Move.EXPIRE,
-                from_state=ClaimState.ASSIGNED,
-                to_state=ClaimState.QUEUED,
+                from_state=claim.state,
+                to_state=rule.claim_to,
                 comment=f"Lease of user {claim.assignee_id} expired.",
             )
             count += 1
