@@ -59,6 +59,8 @@ def test_gunicorn_started_from_the_project_root_keeps_tokens_out_of_its_log(tmp_
         )
         # A 404 whose path holds the token: Django logs the path as a warning.
         missing = requests.get(f"{base}/no-such-page%3Fkey={token}", timeout=30)
+        # Django's warning and the access line, which is written after the answer went out.
+        wait_until(lambda: log_path.read_text().count("no-such-page") >= 2, timeout=30)
     finally:
         stop(web)
     log = log_path.read_text()
@@ -92,6 +94,8 @@ def test_runserver_request_lines_keep_tokens_out(tmp_path):
     try:
         wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=60)
         requests.get(f"http://127.0.0.1:{port}/healthz?token=SECRET-RUNSERVER", timeout=30)
+        # runserver writes its request line after the answer has gone out.
+        wait_until(lambda: log_path.read_text().count("GET /healthz") >= 2, timeout=30)
     finally:
         stop(server)
     log = log_path.read_text()
