@@ -3,7 +3,7 @@ rulebook (`reviews.api.views.may_make`)."""
 
 from rest_framework.permissions import BasePermission
 
-from .roles import CHECKERS, EDITORS, READERS, Role, user_has_any_role
+from .roles import CHECKERS, READERS, Role, user_has_any_role
 
 
 class HasRole(BasePermission):
@@ -19,11 +19,6 @@ class IsChecker(HasRole):
 
     roles = CHECKERS
     message = "Only fact-checkers and editors may do this."
-
-
-class IsEditor(HasRole):
-    roles = EDITORS
-    message = "Only editors may do this."
 
 
 class IsReader(HasRole):
