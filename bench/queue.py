@@ -116,18 +116,17 @@ def http_takes(url: str, reviewers: int, seconds: float, tokens: list[str] | Non
 
 def sql_taker(dsn: str, user_ids: list[int]):
     """The bare dequeue statement on its own connection per reviewer, prepared once per
-    connection as the service prepares its own: the ceiling is the database's best."""
-    from ceiling import DEQUEUE as dequeue
+    connection: the ceiling is the database's best."""
+    from ceiling import dequeue
 
     def take(index: int):
         connection = psycopg2.connect(dsn)
         connection.autocommit = True
         cursor = connection.cursor()
-        cursor.execute(dequeue.prepare_sql)
+        prepared_on: set = set()
 
         def do_take():
-            cursor.execute(dequeue.execute_sql, [user_ids[index], 1800])
-            if cursor.fetchone() is None:
+            if dequeue(cursor, prepared_on, user_ids[index]) is None:
                 raise SystemExit("the queue ran dry; use a larger queue or fewer seconds")
 
         return do_take

@@ -252,15 +252,27 @@ SIGNOFF_MOVES = (Move.APPROVE, Move.RETURN)
 # --- when a claim is handed out -------------------------------------------------------------
 
 
-def handed_out(*, now=None) -> Q:
-    """The claims the queue hands out: those queued, and those being checked whose holder's
-    lease ran out (by `now`, the database clock unless given). The holder lost the claim and
-    the next taker gets it, with any draft on it. `services.claim_take_next` hands out the
-    first of them in `QUEUE_ORDER`, under a new lease, to one taker only; its SQL states this
-    same condition."""
-    return Q(state=ClaimState.QUEUED) | Q(
-        state=ClaimState.ASSIGNED, lease_expires_at__lt=Now() if now is None else now
+def handed_out_groups(*, now=None) -> tuple[Q, Q]:
+    """The claims the queue hands out, as two groups: those queued, and those being checked
+    whose holder's lease ran out (by `now`, the database clock unless given). The holder
+    lost the claim and the next taker gets it, with any draft on it.
+    `services.claim_take_next` hands out the first of them in `QUEUE_ORDER`, under a new
+    lease, to one taker only."""
+    return (
+        Q(state=ClaimState.QUEUED),
+        Q(state=ClaimState.ASSIGNED, lease_expires_at__lt=Now() if now is None else now),
     )
+
+
+def handed_out(*, now=None) -> Q:
+    """The claims the queue hands out (`handed_out_groups`), as one condition."""
+    queued, lapsed = handed_out_groups(now=now)
+    return queued | lapsed
+
+
+def queue_position(claim: Claim) -> tuple:
+    """Sorts claims in `QUEUE_ORDER`."""
+    return (-claim.priority, claim.created_at, claim.pk)
 
 
 def lease_is_live(claim: Claim) -> bool:

@@ -5,11 +5,22 @@ import threading
 import pytest
 from django.db import connection
 
+from reviews import services
 from reviews.models import Claim, ReviewEvent
 from reviews.services import claim_take_next, claims_expire_leases
 from tests.factories import claim_queued, queued_claims, triaged_claims
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["one statement", "in steps"])
+def take_next_path(request, monkeypatch):
+    """Every queue test runs twice: with PostgreSQL's single statement, and with the steps
+    other databases take (row locks and the database clock work on PostgreSQL too), so the
+    two ways of taking a claim cannot drift apart."""
+    if request.param == "in steps":
+        monkeypatch.setattr(services, "_take_next_in_one_statement", services._take_next_in_steps)
+    return request.param
 
 
 def expire_lease(claim_id: int) -> None:
