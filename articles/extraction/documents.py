@@ -16,6 +16,7 @@ spaces collapsed to one, no leading or trailing spaces on a line.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -215,7 +216,7 @@ _FURNITURE = re.compile(
     r"follow (?:us|him|her|me|them) on\b|(?:click|tap) here\b|sign up\b|subscribe\b|"
     r"advertisement$|sponsored\b|(?:photo|image|picture) (?:credit|by)\b|"
     r"(?:listen|watch)(?: to)? (?:this|the) (?:article|story|podcast|video)\b|"
-    r"this (?:article|story) (?:was|has been) (?:originally |first )?"
+    r"this (?:article|story|post|report) (?:was|has been) (?:originally |first )?"
     r"(?:published|updated|corrected|amended)|editor['’]?s note\b|we use cookies\b|"
     r"(?:accept|manage) (?:all )?cookies\b|skip to (?:main )?content\b|"
     r"comments are (?:moderated|closed)\b|\((?:additional )?(?:reporting|writing|editing|"
@@ -223,6 +224,111 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+# --- Noise: prompts to the reader, embedded posts, photo credits ------------------------------
+# Each pattern is matched against one sentence, lower-cased. Prompts are told apart from
+# reporting about social media ("Sanders said on Twitter ...") by their imperative opening
+# together with somewhere to go: a handle, an address, a network, a newsletter or an inbox.
+_PROMPT_OPENING = re.compile(
+    r"^(?:(?:for more(?: [a-z]+){0,3}|to (?:get|receive|read) [^,]{1,40}|and|also|please),\s*)?"
+    r"(?:follow(?!-)|like (?:us|our)|find (?:us|our|more|out more)|join (?:us|our)|"
+    r"connect with|e-?mail (?:us|me|him|her|them|any|your|tips|news|story|stories|the (?:author|"
+    r"reporter|writer|newsroom|desk)|[\w.+-]+@)|send (?:us|your|any|news|a |an |story|stories|"
+    r"feedback)|"
+    r"contact (?:us|me|him|her|them|the (?:author|reporter|writer|newsroom|desk))|"
+    r"reach (?:us|me|him|her|them|the (?:author|reporter|writer|newsroom|desk))|write to|"
+    r"call (?:us|the (?:newsroom|desk))|text (?:us|[\w ]{1,20} to \d)|message us|dm us|"
+    r"get (?:the|our|breaking|more|daily|weekly|alerts|updates|email|e-mail)|"
+    r"receive (?:the|our|breaking|daily|weekly|alerts|updates)|want to (?:receive|get|read)|"
+    r"you can (?:follow|reach|contact|e-?mail|find|write to)|(?:you can )?read (?:more|our)|"
+    r"listen to (?:the|our|this)|watch (?:the|our|this)|download (?:the|our))\b"
+)
+_PROMPT_TARGET = re.compile(
+    r"@\w|\b[\w.+-]+@[\w-]+\.\w|\bon (?:twitter|x|facebook|instagram|threads|bluesky|"
+    r"linkedin|tiktok|youtube|mastodon|whatsapp|telegram|snapchat)\b|newsletter|\binbox\b|"
+    r"\btips?\b|\bpodcast\b|\bour app\b"
+)
+# Openings that are prompts whatever follows.
+_PROMPT_ALONE = re.compile(
+    r"^(?:(?:for more(?: [a-z]+){0,3}|please),\s*)?(?:sign(?:-| )?up\b|subscribe\b|"
+    r"(?:have|got|do you have) (?:a |any )?(?:news )?tips?\b|send (?:us )?(?:your )?tips\b|"
+    r"view this post on\b|a (?:post|photo|video) shared by\b|click (?:here|the link)\b)"
+)
+# What an embedded post leaves behind: its markup, a picture link, or its signature line
+# ("— Name (@handle) March 3, 2016").
+_EMBEDDED_POST = re.compile(
+    r"pic\.twitter\.com/|twitter-tweet|instagram-media|tiktok-embed|class=[\"']fb-post|"
+    r"</?tweet\b|<blockquote\b|(?:—|–|&mdash;|&#8212;|-{1,2})\s*[^()\n]{1,80}\(@\w{1,30}\)\s*"
+    r"(?:on\s+)?(?:[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]{3,9}\s+\d{4})"
+)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:file\s+)?(?:photo(?:graph)?|image|picture|credit|caption)s?"
+    r"\s*(?:credit|copyright|caption|by)?\s*[:|]"
+    r"|^(?:image|photo) (?:copyright|caption|credit)\b"
+    r"|\((?:[a-z]+\s+)?photos?(?:\s+by)?\s*/[^)]{1,60}\)|\(photo by [^)]{1,60}\)"
+    r"|(?:\bvia\s+|/\s*)getty images\b|^getty images\b|^[\w.’' -]{2,40}/(?:getty images|"
+    r"reuters|afp|ap|epa|bloomberg|the new york times|the washington post)\b\.?$"
+)
+# A wire picture's credit, in the agency's capitals ("REUTERS/Gary Cameron/File Photo"), told
+# apart by its case from a poll's name ("a Reuters/Ipsos poll").
+_WIRE_PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|EPA|AP)\s*/\s*[A-Z][\w.’'-]+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:])\s+(?=[\"“‘'(\[]?[A-Z0-9@])|\n+")
+
+
+def is_noise(text: str) -> bool:
+    """True if `text` (a sentence or a short paragraph) is page furniture that speaks to the
+    reader or about the page rather than reporting: a prompt to follow, write, tip off or
+    subscribe, what an embedded social media post leaves behind, a photo credit or caption."""
+    return _is_embedded_post(text) or any(map(_is_noise_sentence, _rough_sentences(text)))
+
+
+def _is_embedded_post(text: str) -> bool:
+    return bool(_EMBEDDED_POST.search(text.lower()) or _WIRE_PHOTO_CREDIT.search(text))
+
+
+def _rough_sentences(text: str) -> list[str]:
+    return [sentence for sentence in _SENTENCE_BREAK.split(text.strip()) if sentence.strip()]
+
+
+def _is_noise_sentence(sentence: str) -> bool:
+    piece = sentence.lower().strip(" *_\"“”‘’'")
+    return bool(
+        _PROMPT_ALONE.match(piece)
+        or _PHOTO_CREDIT.search(piece)
+        or (_PROMPT_OPENING.match(piece) and _PROMPT_TARGET.search(piece))
+    )
+
+
+def _is_noise_block(block: _Block) -> bool:
+    """A paragraph of noise: an embedded post, or one at least half made of prompts and
+    credits ("A soldier at a checkpoint. (AP Photo/...)"). A paragraph of reporting with one
+    such sentence in it ("... from Charleston. Sign up to get an email from ...") stays, and
+    claim extraction skips that sentence.
+    """
+    if _is_embedded_post(block.text):
+        return True
+    sentences = _rough_sentences(block.text)
+    noise = [_is_noise_sentence(sentence) for sentence in sentences]
+    return bool(noise) and 2 * sum(noise) >= len(noise)
+
+
+# An embedded post's own text stands just above its signature line, in a paragraph of its own.
+_POST_SIGNATURE = re.compile(r"^(?:—|–|&mdash;|-{1,2})\s*[^()\n]{1,80}\(@\w{1,30}\)", re.IGNORECASE)
+_MAX_POST_CHARS = 320
+
+
+def _without_noise(blocks: list[_Block]) -> list[_Block]:
+    kept: list[_Block] = []
+    for block in blocks:
+        if _POST_SIGNATURE.match(block.text):
+            if kept and len(kept[-1].text) <= _MAX_POST_CHARS and kept[-1].kind != "heading":
+                kept.pop()
+            continue
+        if not _is_noise_block(block):
+            kept.append(block)
+    return kept
+
+
 # Phrases of author bios ("X lives in Chicago. His new book is ...").
 _BIO_CUES = re.compile(
     r"\b(?:lives in|can be reached|can be contacted|is the author of|(?:his|her|their) "
@@ -308,8 +414,10 @@ def _strip_furniture(blocks: list[_Block], meta: _Metadata) -> list[_Block]:
     for index, block in enumerate(blocks):
         if _is_prose(block):
             break
-        if block.kind == "heading" and not meta.title and block.level <= 1:
-            meta.title = block.text
+        if block.kind == "heading" and block.level <= 1:
+            # The headline: the page's own title (an HTML <title> or og:title) may word it
+            # differently, but it is never part of the text either way.
+            meta.title = meta.title or block.text
             header.add(index)
         elif (block.kind == "heading" and block.text == meta.title) or _take_header_line(
             block, meta
@@ -331,7 +439,7 @@ def _strip_furniture(blocks: list[_Block], meta: _Metadata) -> list[_Block]:
 
     kept = [
         block
-        for block in blocks
+        for block in _without_noise(blocks)
         if not (
             _FURNITURE.match(block.text.lstrip("*_ "))
             or (_LABEL_LINE.match(block.text) and len(block.text) < 200)
@@ -464,21 +572,25 @@ def document_from_text(text: str) -> Document:
     """A document from plain text: paragraphs are separated by blank lines.
 
     A text with no blank line at all is taken to put one paragraph on each line; otherwise the
-    line breaks inside a paragraph are only wrapping. A short first line with no closing
-    punctuation is the title.
+    line breaks inside a paragraph are only wrapping, except after a heading line (see
+    `_heading_lines`). A short first line with no closing punctuation is the title; front
+    matter (a block of `key: value` lines between `---` lines) gives title, author and date.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    meta, text = _front_matter(text)
     stripped = text.strip()
     if re.search(r"\n[ \t]*\n", stripped):
-        chunks = re.split(r"\n[ \t]*\n+", stripped)
+        parts = [
+            part for chunk in re.split(r"\n[ \t]*\n+", stripped) for part in _heading_lines(chunk)
+        ]
     else:
-        chunks = stripped.split("\n")
+        parts = [(line, False) for line in stripped.split("\n")]
+    chunks = [chunk for chunk, _ in parts]
     blocks = []
-    for chunk in chunks:
-        block = _Block("paragraph")
+    for chunk, is_heading in parts:
+        block = _Block("heading" if is_heading else "paragraph", level=2 if is_heading else 0)
         block.add_text(chunk)
         blocks.append(block)
-    meta = _Metadata()
     for block in blocks:
         _assemble(block)
     first = blocks[0].text if blocks else ""
@@ -495,6 +607,97 @@ def document_from_text(text: str) -> Document:
     return _finish(blocks, meta, input_format="text")
 
 
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?P<lines>(?:[^\n]*\n){1,40}?)---[ \t]*(?:\n|\Z)")
+_FRONT_MATTER_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w -]{0,30}):\s*(?P<value>.*?)\s*$")
+_FRONT_MATTER_KEYS = {
+    "title": "title",
+    "headline": "title",
+    "author": "byline",
+    "authors": "byline",
+    "byline": "byline",
+    "publisher": "publisher",
+    "site": "publisher",
+    "site_name": "publisher",
+    "date": "published",
+    "published": "published",
+    "published_at": "published",
+    "date_published": "published",
+    "pubdate": "published",
+}
+
+
+def _front_matter(text: str) -> tuple[_Metadata, str]:
+    """The metadata of a front matter block at the very start of `text`, and the text after it.
+
+    Only `key: value` lines are read (no YAML library: the values wanted are single strings).
+    """
+    meta = _Metadata()
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return meta, text
+    fields: dict[str, str] = {}
+    for line in match["lines"].splitlines():
+        if not line.strip():
+            continue
+        item = _FRONT_MATTER_LINE.match(line)
+        if item is None:
+            return meta, text  # not front matter after all, only a rule above some text
+        name = _FRONT_MATTER_KEYS.get(item["key"].strip().lower().replace("-", "_"))
+        if name and name not in fields:
+            fields[name] = item["value"].strip().strip("\"'").strip("[]").strip("\"'")
+    meta.title = fields.get("title", "")
+    meta.byline = fields.get("byline", "")
+    meta.publisher = fields.get("publisher", "")
+    meta.published = parse_date(fields.get("published", ""))
+    return meta, text[match.end() :]
+
+
+_HEADING_LINE_MAX = 150
+
+
+def _starts_sentence(line: str) -> bool:
+    first = line.lstrip("\"“‘'(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _heading_lines(chunk: str) -> list[tuple[str, bool]]:
+    """`chunk` (a paragraph between blank lines) as (text, is_heading) parts: any heading line
+    is split off the text written straight below it, as in "Subhead\nThe council said ...".
+
+    Inside a paragraph, line breaks are wrapping. A line is a heading rather than wrapped text
+    when it follows a finished sentence (or opens the chunk), has no closing punctuation, the
+    next line starts a sentence, and the next line's first word would have fitted on it: a
+    wrapped line is full up to the width that the paragraph's other lines show.
+    """
+    lines = [line.strip() for line in chunk.split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) < 2:
+        return [(chunk, False)]
+    width = max(len(line) for line in lines)
+    parts: list[tuple[str, bool]] = []
+    current: list[str] = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        after_sentence = not current or current[-1].endswith(tuple(_TERMINAL))
+        if (
+            following
+            and after_sentence
+            and len(line) <= _HEADING_LINE_MAX
+            and not line.endswith(tuple(_TERMINAL + ",–—-"))
+            and _starts_sentence(following)
+            and len(line) + 1 + len(following.split()[0]) <= width
+        ):
+            if current:
+                parts.append(("\n".join(current), False))
+                current = []
+            parts.append((line, True))
+            continue
+        current.append(line)
+    if current:
+        parts.append(("\n".join(current), False))
+    return parts
+
+
 # --- Markdown ---------------------------------------------------------------------------------
 
 
@@ -503,6 +706,7 @@ def document_from_markdown(markdown: str) -> Document:
     from markdown_it import MarkdownIt
 
     markdown = unicodedata.normalize("NFC", markdown).replace("\r\n", "\n").replace("\r", "\n")
+    meta, markdown = _front_matter(markdown)
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
     blocks: list[_Block] = []
     kind = "paragraph"
@@ -539,11 +743,13 @@ def document_from_markdown(markdown: str) -> Document:
             _inline_markdown(token.children or [], block)
             blocks.append(block)
         elif token.type == "html_block":
+            if _EMBEDDED_POST.search(token.content.lower()):
+                continue  # an embedded post: its text is someone else's, quoted whole
             block = _Block("paragraph")
             block.add_text(re.sub(r"<[^>]*>", " ", token.content))
             blocks.append(block)
         # Code blocks, fences and rules carry no prose.
-    return _finish(blocks, _Metadata(), input_format="markdown")
+    return _finish(blocks, meta, input_format="markdown")
 
 
 def _inline_markdown(children: Iterable, block: _Block) -> None:
@@ -566,72 +772,204 @@ def _inline_markdown(children: Iterable, block: _Block) -> None:
 
 # --- HTML -------------------------------------------------------------------------------------
 
-_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
-
 
 def document_from_html(html: str, url: str | None = None) -> Document:
-    """A document from an HTML page: its main text and metadata as trafilatura finds them."""
+    """A document from an HTML page: its main text as trafilatura finds it, less embedded
+    posts, pictures and their captions; its metadata from the page's head and byline."""
+    import lxml.html
     import trafilatura
 
     html = unicodedata.normalize("NFC", html)
+    # lxml refuses text that still declares a byte encoding; the text is already decoded.
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise NoMainTextError("No article text found: the page could not be read.") from exc
+    published = published_date_of_page(tree)
+    language = (tree.get("lang") or "").split("-")[0]
     extracted = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
+        # The date trafilatura guesses may come from any words on the page; it is not used.
+        date_extraction_params={"extensive_search": False},
         include_links=True,
         include_formatting=False,
         include_comments=False,
         # Table cells are not sentences, and a claim needs a sentence around it.
         include_tables=False,
         include_images=False,
+        prune_xpath=_NOT_THE_ARTICLE,
         output_format="python",
     )
     if extracted is None or extracted.body is None:
         raise NoMainTextError(
             "No article text found: the page seems to hold only navigation or boilerplate."
         )
-    blocks: list[_Block] = []
-    for element in extracted.body:
-        blocks.extend(_html_blocks(element))
+    blocks = list(_html_blocks(extracted.body))
     meta = _Metadata(
         title=extracted.title or "",
         byline=extracted.author or "",
         publisher=extracted.sitename or "",
-        published=parse_date(extracted.date or ""),
+        published=published,
     )
-    if blocks and blocks[0].kind == "heading":
-        _assemble(blocks[0])
-        if meta.title and _normalise_inline(blocks[0].text).strip() == meta.title.strip():
-            blocks = blocks[1:]
-    language_match = _HTML_LANG.search(html[:5000])
     return _finish(
         blocks,
         meta,
         input_format="html",
         base_url=extracted.url or url,
         canonical_url=extracted.url or url or "",
-        language=(extracted.language or (language_match[1] if language_match else "")).lower(),
+        language=(extracted.language or language).lower(),
     )
 
 
+def _class_is(*names: str) -> str:
+    return " or ".join(
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {n} ')" for n in names
+    )
+
+
+# Parts of an article page that are not its text: embedded posts (their words are someone
+# else's, quoted whole, with the network's furniture), pictures with captions and credits.
+_NOT_THE_ARTICLE = [
+    f"//blockquote[{_class_is('twitter-tweet', 'twitter-video', 'instagram-media', 'tiktok-embed', 'reddit-card', 'imgur-embed-pub')}]",  # noqa: E501
+    f"//*[{_class_is('fb-post', 'fb-video', 'embed', 'social-embed', 'embedded-post')}]",
+    "//figure",
+    "//figcaption",
+    "//iframe",
+    f"//*[{_class_is('caption', 'credit', 'photo-credit', 'image-credit', 'wp-caption-text')}]",
+]
+
+# Meta tags that carry the date of first publication, by property, name or itemprop.
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date.published",
+    "publication_date",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_publication_date",
+)
+_BYLINE_CONTAINER = re.compile(
+    r"byline|dateline|author|posted|published|pubdate|timestamp|entry-meta|article-meta|"
+    r"post-meta|story-meta|meta-date|headline|header",
+    re.IGNORECASE,
+)
+
+
+def published_date_of_page(tree: etree._Element) -> datetime.date | None:
+    """When the page says its article was first published: from its meta tags, JSON-LD
+    (`datePublished`), microdata, or a <time> in its header or byline. Never from the text:
+    a date in the body ("inspected in 2023") or an embedded post says when something else
+    happened. (htmldate, which trafilatura uses, falls back on the text even in its fast mode.)
+    """
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META and key not in found and meta.get("content"):
+            found[key] = meta.get("content", "")
+    for key in _PUBLISHED_META:
+        if key in found and (date := parse_date(found[key])):
+            return date
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for value in _json_ld_values(data, "datePublished"):
+            if isinstance(value, str) and (date := parse_date(value)):
+                return date
+    for element in tree.xpath("//*[@itemprop='datePublished']"):
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        if date := parse_date(value or ""):
+            return date
+    for time in tree.iter("time"):
+        if time.get("pubdate") is None and not _in_byline(time):
+            continue
+        if date := parse_date(time.get("datetime") or time.text_content() or ""):
+            return date
+    return None
+
+
+def _json_ld_values(data, key: str) -> Iterator:
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _json_ld_values(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _json_ld_values(item, key)
+
+
+def _in_byline(element: etree._Element) -> bool:
+    """True for an element inside the page's header or byline, not inside its text, a quoted
+    post, a picture, a list of other stories or the footer."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("blockquote", "figure", "aside", "footer", "li", "nav", "table"):
+            return False
+        if ancestor.tag == "header":
+            return True
+        marks = " ".join(ancestor.get(name) or "" for name in ("class", "id", "itemprop"))
+        if marks and _BYLINE_CONTAINER.search(marks):
+            return True
+        if ancestor.tag in ("article", "main", "body"):
+            return False
+    return False
+
+
 _HTML_BLOCK_TAGS = {"p": "paragraph", "head": "heading", "item": "item", "quote": "quote"}
+_HTML_CONTAINERS = ("body", "div", "list", "quote")
 
 
 def _html_blocks(element: etree._Element) -> Iterator[_Block]:
     """Blocks of one element of trafilatura's output tree (p, head, list, quote, ...)."""
     kind = _HTML_BLOCK_TAGS.get(element.tag)
     nested = [child for child in element if child.tag in ("p", "list", "item", "quote", "head")]
-    if element.tag in ("list", "quote", "div") or (kind and nested and element.tag != "p"):
-        if element.text and element.text.strip() and kind:
-            block = _Block(kind)
-            block.add_text(element.text)
-            yield block
+    if element.tag in _HTML_CONTAINERS or (kind and nested and element.tag != "p"):
+        # Text written straight in a container, between its blocks ("<h1>..</h1>Text<br><br>
+        # More text"), is a paragraph of its own: never part of the heading it follows.
+        loose_kind = kind if kind in ("quote", "item") else "paragraph"
+        loose = _Block(loose_kind)
+        loose.add_text(element.text or "")
+        breaks = 0
         for child in element:
-            yield from _html_blocks(child)
-            if child.tail and child.tail.strip() and kind:
-                block = _Block(kind)
-                block.add_text(child.tail)
-                yield block
+            if child.tag in _HTML_BLOCK_TAGS or child.tag in _HTML_CONTAINERS:
+                if _has_text(loose):
+                    yield loose
+                loose = _Block(loose_kind)
+                yield from _html_blocks(child)
+                breaks = 0
+            elif child.tag == "lb":
+                breaks += 1
+                if breaks == 2 and _has_text(loose):
+                    yield loose
+                    loose = _Block(loose_kind)
+                elif breaks == 1:
+                    loose.add_break()
+            else:
+                _inline_html(child, loose, None)
+                breaks = 0
+            if child.tail and child.tail.strip():
+                loose.add_text(child.tail)
+                breaks = 0
+        if _has_text(loose):
+            yield loose
         return
     if kind is None:
         return
@@ -642,6 +980,10 @@ def _html_blocks(element: etree._Element) -> Iterator[_Block]:
     block = _Block(kind, level=level)
     _inline_html(element, block, None)
     yield block
+
+
+def _has_text(block: _Block) -> bool:
+    return any(segment.text.strip() for segment in block.segments if not segment.is_break)
 
 
 def _inline_html(element: etree._Element, block: _Block, link: int | None) -> None:

@@ -1,5 +1,8 @@
 """Normalised documents from text, Markdown and HTML: body, metadata, cited links, boilerplate."""
 
+# News text uses typographic quotes and apostrophes, so this file must too.
+# ruff: noqa: RUF001
+
 import datetime
 import unicodedata
 from pathlib import Path
@@ -203,3 +206,250 @@ def test_format_is_detected_from_extension_then_content(content, filename, expec
 )
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
+
+
+# --- Noise: prompts, embedded posts, credits and captions --------------------------------------
+
+STORY = (
+    "Russian warplanes struck 40 targets in Syria over the past day, the Defense Ministry said "
+    "on Thursday, in the most intense day of bombing since the campaign began.\n\n"
+    "Western officials disputed the account, saying most of the strikes had hit opposition "
+    "groups rather than the Islamic State."
+)
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        # Contact, tip lines and social prompts.
+        "Email any tips about the investigation to scoops@news.example.",
+        "Follow Neil MacFarquhar @NeilMacFarquhar on Twitter.",
+        "Follow Pam Key on Twitter @pamkeyNEN.",
+        "Have a tip? Send it to tips@news.example or call us on 0800 555 0100.",
+        "You can reach the reporter at jdoe@news.example or on Twitter at @jdoe.",
+        "Like us on Facebook and follow us on Instagram for more stories like this.",
+        # Newsletter sign-ups.
+        "For more, sign up for the What’s Working newsletter.",
+        "Want to receive this in your inbox? Sign up by entering your email and clicking the "
+        '"subscribe" button:',
+        "Sign up to get an email from reporter Ryan Grim when he publishes a new story.",
+        "Get the Morning Briefing delivered to your inbox every weekday.",
+        # Embedded posts, as their markup or as the text a scraper leaves of them.
+        "Wearing “Make Mexico Great Again Also” hats at Trump’s AZ rally. "
+        "pic.twitter.com/mzvFqiR3zt\n— C-SPAN (@cspan) September 1, 2016",
+        # A post's own text in a paragraph of its own, above its signature.
+        "We just opened our 40th field office in Ohio. Come say hi!\n\n"
+        "— Hillary Clinton (@HillaryClinton) March 3, 2016",
+        '<blockquote class="twitter-tweet"><p lang="en">Crowd in Hialeah going wild for '
+        "@marcorubio as he arrives! pic.twitter.com/OBEB0X7RKD</p>&mdash; Rubio (@marcorubio) "
+        '<a href="https://twitter.com/marcorubio/status/1">March 9, 2016</a></blockquote>',
+        '<tweet pic="pic.twitter.com/" author="carlquintanilla">The blue arrow is Warren.'
+        "$WFC(via @JohnMelloy) PfASkm7vah</tweet>.",
+        "A post shared by Donald J. Trump (@realdonaldtrump) on Mar 3, 2016 at 9:14am PST",
+        # Photo credits and captions.
+        "Photo: Alexander Kots/Associated Press",
+        "A Syrian soldier stands guard at a checkpoint in Aleppo on Thursday. "
+        "(AP Photo/Hassan Ammar)",
+        "Scott Olson via Getty Images.",
+        "John Moore/Getty Images.",
+        "FILE PHOTO: Wells Fargo CEO John Stumpf testifies before the Senate Banking Committee "
+        "in Washington, September 20, 2016. REUTERS/Gary Cameron/File Photo",
+        "Credit: Doug Mills/The New York Times",
+        "Image copyright Getty Images",
+    ],
+)
+def test_prompts_embedded_posts_and_photo_credits_never_reach_the_body(noise):
+    first, second = STORY.split("\n\n")
+    document = document_from_text(f"{first}\n\n{noise}\n\n{second}")
+    assert document.body == STORY
+
+
+def test_embedded_post_markup_in_markdown_is_left_out():
+    tweet = (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">64 sorties flown in the last '
+        "day, 40 targets hit. pic.twitter.com/AbCdEf123</p>&mdash; Neil MacFarquhar "
+        '(@NeilMacFarquhar) <a href="https://twitter.com/x/status/1">March 3, 2016</a>'
+        "</blockquote>"
+    )
+    first, second = STORY.split("\n\n")
+    document = document_from_markdown(f"{first}\n\n{tweet}\n\n{second}")
+    assert document.body == STORY
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sanders said on Twitter on Thursday that the comment was inappropriate and insensitive.",
+        "At Boca West, where it costs new members $70,000 to sign up, the club's president "
+        "suggested a compromise.",
+        "The photo, taken by an Associated Press photographer, showed 40 people on the pier.",
+        "Trump has posted more than 5,000 times since June, mostly on Twitter, according to "
+        "CrowdTangle.",
+        "The newsletter, which has 40,000 subscribers, said the company had been fined twice.",
+        "Share prices fell 5% after the company said on Twitter that it would cut 300 jobs.",
+        "Like many on Twitter, the senator mocked the plan as a giveaway to donors.",
+        "Clinton leads Trump by 5 points among likely voters, according to a Reuters/Ipsos poll.",
+        "Email records show the aide wrote to press@campaign.example twice that week.",
+    ],
+)
+def test_reporting_about_social_media_and_photos_stays_in_the_body(sentence):
+    first, second = STORY.split("\n\n")
+    document = document_from_text(f"{first}\n\n{sentence}\n\n{second}")
+    assert sentence in document.body
+
+
+@pytest.fixture(scope="module")
+def warren_page():
+    html = (ARTICLES / "html-huffpost-2016-09-20-warren-wells-fargo.html").read_text("utf-8")
+    return document_from_html(html, url="https://www.huffingtonpost.example/entry/warren")
+
+
+def test_html_page_drops_embedded_tweet_credits_and_prompts(warren_page):
+    body = warren_page.body
+    for noise in (
+        "The blue arrow is Warren",
+        "pic.twitter.com",
+        "@carlquintanilla",
+        "Getty Images",
+        "during a Senate Banking Committee hearing on Tuesday",  # the caption
+        "newsletter",
+        "Follow HuffPost Business",
+        "Have a tip",
+        "This post has been updated",
+    ):
+        assert noise not in body
+    assert body.startswith("Massachusetts Sen. Elizabeth Warren grilled Wells Fargo CEO")
+    assert body.endswith("“If any bank can’t be managed effectively, it should be broken up.”")
+
+
+def test_html_page_metadata_comes_from_the_page_head_and_byline(warren_page):
+    assert warren_page.title.startswith("Elizabeth Warren Hammers Wells Fargo CEO")
+    assert warren_page.byline == "Emily Peck"
+    assert warren_page.publisher == "HuffPost"
+    assert warren_page.published == datetime.date(2016, 9, 20)
+    assert warren_page.title not in warren_page.body
+
+
+# --- Headings never run into the text ---------------------------------------------------------
+
+
+def test_text_title_directly_above_the_first_paragraph_is_the_title():
+    document = document_from_text(
+        "Russia Says Its Jets Hit 40 Targets in Syria\n"
+        "MOSCOW — Russian warplanes struck 40 targets in Syria over the past day, the Defense\n"
+        "Ministry said on Thursday.\n\n"
+        "Western officials disputed the account, saying most strikes hit opposition groups."
+    )
+    assert document.title == "Russia Says Its Jets Hit 40 Targets in Syria"
+    assert document.body.startswith("MOSCOW — Russian warplanes struck 40 targets")
+    assert "the Defense Ministry said on Thursday." in document.body
+
+
+def test_text_subheading_directly_above_a_paragraph_is_a_block_of_its_own():
+    document = document_from_text(
+        "The council approved a budget of £12 million on Tuesday, its leader said.\n\n"
+        "What happens next\n"
+        "Work on the bridge starts in April and will take two years, the council said."
+    )
+    assert document.body.split("\n\n") == [
+        "The council approved a budget of £12 million on Tuesday, its leader said.",
+        "What happens next",
+        "Work on the bridge starts in April and will take two years, the council said.",
+    ]
+
+
+def test_html_headline_never_reaches_the_body_even_when_the_page_title_differs():
+    html = (
+        "<html><head><title>Jets hit 40 targets - World News</title>"
+        "<meta property='og:title' content='Jets hit 40 targets'></head><body><article>"
+        "<h1>Russia says its jets hit 40 targets in Syria</h1>"
+        "<p>Russian warplanes struck 40 targets in Syria over the past day, the Defense "
+        "Ministry said on Thursday.</p><p>Western officials disputed the account, saying most "
+        "strikes hit opposition groups rather than the Islamic State.</p></article></body></html>"
+    )
+    document = document_from_html(html)
+    assert "Russia says its jets" not in document.body
+    assert document.body.startswith("Russian warplanes struck 40 targets")
+
+
+def test_html_text_written_straight_after_a_headline_is_kept_apart_from_it():
+    html = (
+        "<html><head><title>Jets</title></head><body><div class='article'>"
+        "<h1>Russia says its jets hit 40 targets in Syria</h1>"
+        "Russian warplanes struck 40 targets in Syria over the past day, the Defense Ministry "
+        "said on Thursday.<br><br>Western officials disputed the account, saying most strikes "
+        "hit opposition groups rather than the Islamic State.</div></body></html>"
+    )
+    document = document_from_html(html)
+    assert document.title == "Russia says its jets hit 40 targets in Syria"
+    assert document.body.startswith("Russian warplanes struck 40 targets in Syria")
+    assert "the Islamic State." in document.body
+
+
+# --- A published date comes from metadata only --------------------------------------------------
+
+_UNDATED_PAGE = (
+    "<html><head><title>Bridge repairs to start</title>{head}</head><body><article>"
+    "<h1>Bridge repairs to start</h1>{byline}"
+    "<p>The bridge was inspected in 2023 and engineers found corrosion in 11 of its 16 girders, "
+    "the council said on Tuesday, March 5, 2024.</p>"
+    "<p>Repairs will cost £14 million, according to the council report published this week."
+    "</p></article></body></html>"
+)
+
+
+def test_html_date_is_never_guessed_from_the_body():
+    document = document_from_html(_UNDATED_PAGE.format(head="", byline=""))
+    assert document.published is None
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "expected"),
+    [
+        (
+            '<meta property="article:published_time" content="2024-03-06T08:00:00Z">',
+            "",
+            datetime.date(2024, 3, 6),
+        ),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+            '[{"@type": "NewsArticle", "headline": "Bridge", "datePublished": "2024-03-07"}]}'
+            "</script>",
+            "",
+            datetime.date(2024, 3, 7),
+        ),
+        (
+            "",
+            '<p class="byline">By Jane Doe <time datetime="2024-03-08T09:00">8 March</time></p>',
+            datetime.date(2024, 3, 8),
+        ),
+    ],
+    ids=["meta tag", "JSON-LD", "byline time"],
+)
+def test_html_date_comes_from_meta_tags_json_ld_or_the_byline(head, byline, expected):
+    document = document_from_html(_UNDATED_PAGE.format(head=head, byline=byline))
+    assert document.published == expected
+
+
+def test_text_date_comes_from_a_header_line_never_from_the_body():
+    text = (
+        "Bridge repairs to start\n\n"
+        "The bridge was inspected on March 3, 2023 and engineers found corrosion in 11 of its "
+        "16 girders, the council said.\n\n"
+        "Repairs will cost £14 million, according to the council report published in 2024."
+    )
+    assert document_from_text(text).published is None
+    dated = text.replace("\n\n", "\n\nPublished March 5, 2024\n\n", 1)
+    assert document_from_text(dated).published == datetime.date(2024, 3, 5)
+
+
+def test_front_matter_gives_title_author_and_date_and_stays_out_of_the_body():
+    markdown = (
+        "---\ntitle: Bridge repairs to start\nauthor: Jane Doe\ndate: 2024-03-05\n---\n\n"
+        "The bridge was inspected in 2023 and engineers found corrosion in 11 of its 16 "
+        "girders, the council said on Tuesday."
+    )
+    for document in (document_from_markdown(markdown), document_from_text(markdown)):
+        assert (document.title, document.byline) == ("Bridge repairs to start", "Jane Doe")
+        assert document.published == datetime.date(2024, 3, 5)
+        assert document.body.startswith("The bridge was inspected in 2023")
