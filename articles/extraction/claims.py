@@ -20,8 +20,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from .claimants import ClaimantResolver, label_only, speaker_label
+from .documents import is_noise
 from .quantities import Quantity, find_quantities
-from .segmentation import quotation_spans, split_sentences
+from .segmentation import Sentence, quotation_spans, split_sentences
 
 EXTRACTOR_VERSION = "claims-1.0"
 
@@ -132,12 +133,22 @@ _SPECULATION = re.compile(
     r"\b(?:may|might|perhaps|maybe|possibly|could|would|if)\b",
 )
 # A wire dateline before the first sentence: "KYIV, May 4 (Reuters) - ",
-# "HAMBURG, Germany — April 24, 2024 — ".
+# "HAMBURG, Germany — April 24, 2024 — ", "Dec 29 (Reuters) - ", "(CNN)".
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3}){0,2}\s*"
-    r"(?:\([A-Za-z .]{2,30}\)\s*)?[-–—]{1,2}\s+"
+    r"^(?:[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,3}){0,2}\s*"
+    r"(?:\([A-Za-z .]{2,30}\)\s*)?"
+    r"|[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*\([A-Za-z .]{2,30}\)\s*)"
+    r"[-–—_]{1,2}\s+"
     r"(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}\s*[-–—]{1,2}\s+)?"
+    r"|^\((?:[A-Z][A-Za-z]{1,20})\)\s*(?=[A-Z“\"])"
 )
+# What is left of a dateline whose place ends in an abbreviation, which the sentence splitter
+# took for a sentence of its own ("ORLANDO, Fla." and "(Reuters) - President Barack ...").
+_DATELINE_REST = re.compile(r"^\([A-Za-z .]{2,30}\)\s*[-–—_]{1,2}\s+")
+# A heading that the body's line structure ran into the sentence below it: a short first line
+# without closing punctuation or quotation marks.
+_HEADING_BEFORE_BREAK = re.compile(r"[A-Z][^\n.!?:;\"“”]{0,120}\n+")
+_HEADING_MAX_WORDS = 15
 
 
 def extract_claims(
@@ -183,7 +194,10 @@ def _candidates(body: str):
     resolver = ClaimantResolver(body)
     # A transcript may put the speaker's label on a line of its own ("RACHEL MARTIN, HOST:").
     pending_label: str | None = None
-    for sentence in sentences:
+    index = 0
+    while index < len(sentences):
+        sentence = sentences[index]
+        index += 1
         start = sentence.start
         label: str | None = None
         if sentence.first_in_paragraph:
@@ -198,9 +212,25 @@ def _candidates(body: str):
             if label is None and pending_label is not None:
                 label = pending_label
             pending_label = None
-        text = body[start : sentence.end]
-        attribution = resolver.resolve(sentence, text, label)
-        if not _is_claim_shaped(text):
+        elif rest := _DATELINE_REST.match(sentence.text):
+            start += rest.end()
+        if (heading := _HEADING_BEFORE_BREAK.match(body, start, sentence.end)) and len(
+            heading.group().split()
+        ) <= _HEADING_MAX_WORDS:
+            start = heading.end()
+        end = sentence.end
+        attribution = resolver.resolve(sentence, body[start:end], label)
+        # A lead-in ("... issued a statement, saying:") ends its paragraph and introduces the
+        # quotation below it: the two are one claim, said by the lead-in's speaker.
+        if _is_lead_in(sentence, sentences, index):
+            introduced = sentences[index]
+            index += 1
+            quoted = resolver.resolve(introduced, introduced.text, None)
+            if attribution is None or not attribution.name:
+                attribution = quoted
+            end = introduced.end
+        text = body[start:end]
+        if not _is_claim_shaped(text) or is_noise(text):
             continue
         quantities = find_quantities(text, offset=start)
         # Reported speech, as opposed to a transcript's speaker talking in the first person.
@@ -229,7 +259,7 @@ def _candidates(body: str):
         yield _Candidate(
             text=text,
             start=start,
-            end=sentence.end,
+            end=end,
             claimant=attribution.name if attribution else "",
             claimant_title=attribution.title if attribution else "",
             quantities=quantities,
@@ -239,15 +269,25 @@ def _candidates(body: str):
         )
 
 
+def _is_lead_in(sentence: Sentence, sentences: list[Sentence], following: int) -> bool:
+    """True if `sentence` ends its paragraph with a colon and the next paragraph follows."""
+    if not sentence.text.rstrip(" *_").endswith(":") or following >= len(sentences):
+        return False
+    introduced = sentences[following]
+    return introduced.first_in_paragraph and introduced.paragraph == sentence.paragraph + 1
+
+
 def _is_claim_shaped(text: str) -> bool:
     """False for headings, questions, fragments: sentences that state nothing to check."""
     words = text.split()
     if len(words) < 5:
         return False
     stripped = text.rstrip("\"'”’)» ")
-    if stripped.endswith("?"):
+    # A question asks; a lead-in ending in a colon introduces what follows and states nothing
+    # without it (one that has it is joined to it before this test).
+    if stripped.endswith(("?", ":")):
         return False
-    return bool(re.search(r"[.!…:;\"”’)]$", text.rstrip())) or len(words) >= 12
+    return bool(re.search(r"[.!…;\"”’)]$", text.rstrip())) or len(words) >= 12
 
 
 def _has_direct_quote(text: str) -> bool:

@@ -139,7 +139,6 @@ def test_comparison_with_the_us_led_coalition(example_candidates):
 
 
 def test_quotation_event_and_attribution_kinds(example_candidates):
-    assert find(example_candidates, "Ayoud issued a statement").kind == ClaimKind.EVENT
     quotation = find(example_candidates, "Coordination is carried out")
     assert (quotation.kind, quotation.claimant) == (ClaimKind.QUOTATION, "Riad Haddad")
     reported = find(example_candidates, "Media reports said")
@@ -197,6 +196,69 @@ def test_speaker_labels_and_datelines_stay_out_of_the_claim_span():
         "We have treated 1,146 patients since August.",
         "Okafor",
     )
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "WASHINGTON (Reuters) — ",
+        "WASHINGTON (Reuters) - ",
+        "MACAU (Reuters) – ",
+        "ORLANDO, Fla. (Reuters) - ",
+        "Dec 29 (Reuters) - ",
+        "HEMPSTEAD, N.Y., Sept. 26 (UPI) — ",
+        "WASHINGTON, March 3 (AP) — ",
+        "NEW YORK (CNNMoney) -- ",
+        "BEIRUT — ",
+        "(CNN)",
+    ],
+)
+def test_a_wire_dateline_is_stripped_from_the_claim(dateline):
+    sentence = (
+        "The Chinese government hacked computers at the deposit insurer 40 times, a report said."
+    )
+    (claim,) = every_candidate(f"{dateline}{sentence}")
+    assert claim.text == sentence
+
+
+def test_a_lead_in_joins_the_quotation_it_introduces(example_candidates):
+    body = body_of(EXAMPLE)
+    claim = find(example_candidates, "Ayoud issued a statement")
+    assert claim.text.startswith("On Thursday, Syrian Army and Air Force Chief of General Staff")
+    assert claim.text.endswith("the woes and crimes of terrorism.”") or claim.text.endswith(
+        'the woes and crimes of terrorism."'
+    )
+    assert body[claim.start : claim.end] == claim.text
+    assert (claim.kind, claim.claimant) == (ClaimKind.QUOTATION, "Ali Abdullah Ayoud")
+    assert not any(c.text.rstrip().endswith(":") for c in example_candidates)
+
+
+def test_a_lead_in_alone_at_the_end_is_no_claim():
+    body = (
+        "The committee met in the town hall on Tuesday to discuss the plan for the library.\n\n"
+        "The council's spokesman issued a statement on Wednesday, saying:"
+    )
+    claims = every_candidate(body)
+    assert [claim.text[:13] for claim in claims] == ["The committee"]
+
+
+def test_noise_inside_a_paragraph_is_never_a_candidate():
+    body = (
+        "Samantha Lachman contributed reporting from Charleston, where the campaign spent "
+        "$2 million. Sign up to get an email from reporter Ryan Grim when he publishes a new "
+        "story. Follow Neil MacFarquhar @NeilMacFarquhar on Twitter."
+    )
+    assert [claim.text[:20] for claim in every_candidate(body)] == ["Samantha Lachman con"]
+
+
+def test_a_heading_never_runs_into_the_paragraph_below_it():
+    body = (
+        "Russian warplanes struck 40 targets in Syria over the past day, the ministry said.\n\n"
+        "Western doubts over the strikes grow as officials question the figures\n\n"
+        "officials in three capitals disputed the account, saying most strikes hit other groups."
+    )
+    texts = [claim.text for claim in every_candidate(body)]
+    assert not any("question the figures" in text and "disputed" in text for text in texts)
 
 
 def test_empty_body_has_no_claims():
