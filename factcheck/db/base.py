@@ -18,6 +18,12 @@ loopback, more to a database on another host). A server ending a session (a rest
 `pg_terminate_backend`, an idle timeout) says so on the socket before closing it, and an
 idle session is sent nothing else, so a socket with nothing to read is taken as healthy;
 only one with something waiting gets Django's round trip.
+
+Kept because it pays: building a page of 50 published verdicts for an API client costs
+10.3-11.7 ms of CPU (the web process's and its PostgreSQL backend's, summed over 400
+requests) with this backend against 12.9-13.7 ms with Django's own, about 13% less
+(`bench/api.py`'s data, measured in one process so that other load on the machine does
+not count).
 """
 
 import contextvars
