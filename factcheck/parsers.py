@@ -12,8 +12,7 @@ no text column can hold.
 import orjson
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
-
-from .renderers import JSONRenderer
+from rest_framework.renderers import JSONRenderer
 
 MAX_JSON_DEPTH = 32
 
