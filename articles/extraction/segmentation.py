@@ -39,7 +39,7 @@ _TITLE_ABBREVIATIONS = {
     "mr", "mrs", "ms", "mx", "dr", "gen", "col", "adm", "lt", "capt", "cpt", "maj", "sgt", "cpl",
     "pvt", "gov", "sen", "rep", "rev", "prof", "brig", "cmdr", "cdr", "hon", "amb", "supt",
     "insp", "det", "fr", "messrs", "mme", "mlle", "pres", "gens", "lt.-gen", "ret", "sr", "jr",
-    "st", "mt", "ft", "esq", "reps", "sens",
+    "st", "mt", "ft", "esq", "reps", "sens", "del", "dels",
 }  # fmt: skip
 # Abbreviations that stay inside a sentence, whatever follows.
 _INNER_ABBREVIATIONS = {"e.g", "i.e", "cf", "vs", "v", "approx", "ca", "viz", "al"}
@@ -222,7 +222,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     word = before[1]
     lowered = word.lower().rstrip(".")
     if lowered in _TITLE_ABBREVIATIONS:
-        return next_word in _SENTENCE_STARTERS and lowered in {"st", "sr", "jr", "ft", "mt"}
+        # "Del." is also Delaware, which ends sentences: "in Wilmington, Del. The port ...".
+        return next_word in _SENTENCE_STARTERS and lowered in {"st", "sr", "jr", "ft", "mt", "del"}
     if lowered in _INNER_ABBREVIATIONS:
         return False
     if lowered in _NUMBER_ABBREVIATIONS and following.isdigit():

@@ -110,3 +110,27 @@ def test_quotation_spans_handle_mixed_and_unclosed_quotes():
     text = 'He said "strikes are precise.” Then “more came'
     assert quotation_spans(text) == [(8, 29), (36, len(text))]
     assert quotation_spans('position," posing a threat') == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Del. Ann Jones said 40 percent of voters agree. She spoke in Richmond.",
+            ["Del. Ann Jones said 40 percent of voters agree.", "She spoke in Richmond."],
+        ),
+        (
+            "Sen. Tim Kaine, Rep. Bobby Scott and Gov. Terry McAuliffe agreed. Few others did.",
+            [
+                "Sen. Tim Kaine, Rep. Bobby Scott and Gov. Terry McAuliffe agreed.",
+                "Few others did.",
+            ],
+        ),
+        (
+            "The bananas land in Wilmington, Del. The port handles 1 million tons a year.",
+            ["The bananas land in Wilmington, Del.", "The port handles 1 million tons a year."],
+        ),
+    ],
+)
+def test_legislators_titles_do_not_end_sentences_but_a_state_may(body, expected):
+    assert texts(body) == expected
