@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("articles.api.urls")),
     path("", include("reviews.api.urls")),
+    path("", include("factchecks.api.urls")),
     # Anything else under the API answers in the API's error shape, not an HTML page.
     # [\s\S], not ".": a path may hold an encoded line break.
     re_path(r"^[\s\S]*$", api_not_found),

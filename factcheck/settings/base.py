@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sources",
     "reviews",
     "webhooks",
+    "factchecks",
 ]
 
 MIDDLEWARE = [
@@ -325,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.sweep_webhooks",
         "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=60.0),
     },
+    "refresh-factcheck-feeds": {
+        "task": "factchecks.tasks.refresh_due_subscriptions",
+        "schedule": env.float("FACTCHECK_FEED_SWEEP_SECONDS", default=60.0),
+    },
     "worker-heartbeat": {
         "task": "factcheck.worker_heartbeat",
         "schedule": env.float("WORKER_HEARTBEAT_SECONDS", default=30.0),
@@ -428,3 +433,9 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+
+# --- Fact-checks by others ------------------------------------------------------------------
+# Subscribed feeds handed out per sweep, and how long one handed out is kept from the next
+# sweep while its refresh runs (the refresh then sets its real next time).
+FACTCHECK_FEED_SWEEP_LIMIT = env.int("FACTCHECK_FEED_SWEEP_LIMIT", default=20)
+FACTCHECK_FEED_REFRESH_LEASE_SECONDS = env.int("FACTCHECK_FEED_REFRESH_LEASE_SECONDS", default=900)

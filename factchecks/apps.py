@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FactchecksConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "factchecks"
+    verbose_name = "Fact-checks by others"

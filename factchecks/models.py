@@ -1,0 +1,292 @@
+"""Fact-checks published by others (schema.org ClaimReview, the CLEF collections), the feeds
+they come from, and the imports that brought them in.
+
+A FactCheck is one reviewed claim: the collection that "has this been checked before?" is
+matched against. Its rating is kept twice: as the publisher wrote it (text and numbers), and
+on our own scale (`canonical_rating`), derived by `factchecks.ratings`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reviews.ratings import Rating
+
+
+def _values(choices) -> list[str]:
+    return [value for value, _label in choices.choices]
+
+
+class CanonicalRating(models.TextChoices):
+    """Our verdict scale (reviews.ratings), plus what a five-point truth scale cannot say."""
+
+    FALSE = Rating.FALSE.value, Rating.FALSE.label
+    MOSTLY_FALSE = Rating.MOSTLY_FALSE.value, Rating.MOSTLY_FALSE.label
+    MIXED = Rating.MIXED.value, Rating.MIXED.label
+    MOSTLY_TRUE = Rating.MOSTLY_TRUE.value, Rating.MOSTLY_TRUE.label
+    TRUE = Rating.TRUE.value, Rating.TRUE.label
+    MISLEADING = "misleading", "Misleading"
+    SATIRE = "satire", "Satire"
+    UNPROVEN = "unproven", "Unproven"
+    OTHER = "other", "Other"
+
+
+class ImportSource(models.TextChoices):
+    PAGE = "page", "Fact-check page"
+    FEED = "feed", "Feed"
+    SUBSCRIPTION = "subscription", "Subscribed feed"
+    UPLOAD = "upload", "Uploaded file"
+
+
+class ImportFormat(models.TextChoices):
+    CLAIMREVIEW = "claimreview", "ClaimReview (JSON, JSON-LD or a page)"
+    CLEF_TSV = "clef-tsv", "CLEF claim-matching collection (tab-separated)"
+
+
+class Publisher(models.Model):
+    """Who published fact-checks: a fact-checking organisation, named once.
+
+    `key` is what makes two imports name the same publisher: the site for publishers known to
+    `factchecks.publishers`, else the site and the name as published (a site can host several
+    publishers, as a press portal does), else the name alone.
+    """
+
+    key = models.CharField(max_length=600, unique=True)
+    name = models.CharField(max_length=300)
+    site = models.CharField(
+        max_length=300, blank=True, help_text="Host name, with a path where a desk lives on one."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RefreshOutcome(models.TextChoices):
+    NONE = "", "Not refreshed yet"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class ImportState(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class FeedSubscription(models.Model):
+    """A feed of ClaimReviews read again on a schedule (celery beat); a refresh adds and
+    updates fact-checks, never duplicates them."""
+
+    Outcome = RefreshOutcome
+
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=2048, unique=True, help_text="The feed's address.")
+    publisher_name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The publisher of items that do not name one.",
+    )
+    is_active = models.BooleanField(default=True)
+    refresh_every_minutes = models.PositiveIntegerField(
+        default=360, help_text="How often the feed is read again (at least 5 minutes)."
+    )
+    next_refresh_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: at the next sweep."
+    )
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=16, choices=RefreshOutcome.choices, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refresh_every_minutes__gte=5), name="feedsubscription_refresh_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_outcome__in=_values(RefreshOutcome)),
+                name="feedsubscription_outcome_valid",
+            ),
+        ]
+        indexes = [
+            # The sweep asks for active subscriptions that are due.
+            models.Index(
+                fields=["next_refresh_at"],
+                name="feedsubscription_due_idx",
+                condition=Q(is_active=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    """One import: where from, who asked, and what became of each item (the report)."""
+
+    State = ImportState
+
+    source = models.CharField(max_length=16, choices=ImportSource.choices)
+    location = models.CharField(
+        max_length=2048, blank=True, help_text="The URL read, or the name of the file."
+    )
+    format = models.CharField(max_length=16, choices=ImportFormat.choices, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="factcheck_imports",
+    )
+    subscription = models.ForeignKey(
+        FeedSubscription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+    )
+    state = models.CharField(
+        max_length=16, choices=ImportState.choices, default=ImportState.RUNNING
+    )
+    error = models.TextField(blank=True, help_text="Why nothing could be read, when it failed.")
+    items = models.PositiveIntegerField(default=0, help_text="Items found in the input.")
+    imported = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    skipped_items = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The first skipped items: position, identifier and reason.",
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=_values(ImportState)), name="importrun_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=_values(ImportSource)), name="importrun_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.get_source_display()}: {self.location})"
+
+
+class FactCheck(models.Model):
+    """One claim reviewed by a publisher, with the rating as published and on our scale.
+
+    Identity, held by the database: the canonical review URL with the claim (a page can
+    review several claims), else the publisher's own id for the item. A refresh finds the row
+    by either and updates it.
+    """
+
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="factchecks")
+    external_id = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The publisher's id for the item (ClaimReview @id, CLEF vclaim_id).",
+    )
+    review_url = models.URLField(max_length=2048, blank=True, help_text="Canonical review URL.")
+    review_url_key = models.CharField(
+        max_length=2048,
+        blank=True,
+        editable=False,
+        help_text="The review URL without scheme, www. or trailing slash: how it is matched.",
+    )
+    claim_text = models.TextField()
+    claim_digest = models.CharField(
+        max_length=40, editable=False, help_text="SHA-1 of the claim, case and spacing folded."
+    )
+    claimant = models.CharField(max_length=500, blank=True)
+    claim_date = models.DateField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    headline = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True, help_text="ISO 639-1 code, e.g. en.")
+    language_detected = models.BooleanField(
+        default=False, help_text="Detected from the text rather than given by the publisher."
+    )
+    rating_text = models.TextField(blank=True, help_text="The textual rating (alternateName).")
+    rating_value = models.CharField(max_length=64, blank=True)
+    best_rating = models.CharField(max_length=64, blank=True)
+    worst_rating = models.CharField(max_length=64, blank=True)
+    canonical_rating = models.CharField(
+        max_length=16,
+        choices=CanonicalRating.choices,
+        blank=True,
+        help_text="On our scale; empty when the publisher gave no rating.",
+    )
+    rating_conflict = models.BooleanField(
+        default=False, help_text="The textual and the numeric rating disagree."
+    )
+    rating_note = models.TextField(blank=True, help_text="How the rating was read.")
+    raw = models.JSONField(help_text="The item as published.")
+    source = models.CharField(max_length=16, choices=ImportSource.choices)
+    subscription = models.ForeignKey(
+        FeedSubscription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="factchecks",
+    )
+    last_import = models.ForeignKey(
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="factchecks",
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = [F("review_date").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review_url_key", "claim_digest"],
+                condition=~Q(review_url_key=""),
+                name="factcheck_review_url_claim_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["publisher", "external_id"],
+                condition=~Q(external_id=""),
+                name="factcheck_publisher_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review_url_key="") | ~Q(external_id=""),
+                name="factcheck_has_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(canonical_rating__in=[*_values(CanonicalRating), ""]),
+                name="factcheck_canonical_rating_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=_values(ImportSource)), name="factcheck_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_conflict=False) | ~Q(rating_note=""),
+                name="factcheck_conflict_explained",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                F("review_date").desc(nulls_last=True), F("id").desc(), name="factcheck_list_idx"
+            ),
+            models.Index(fields=["language"], name="factcheck_language_idx"),
+            models.Index(fields=["canonical_rating"], name="factcheck_rating_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.claim_text[:80]

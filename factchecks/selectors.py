@@ -1,0 +1,24 @@
+"""Reads of the fact-check collection worth naming."""
+
+from django.db.models import QuerySet
+
+from .models import FactCheck, ImportRun
+
+
+def factcheck_list() -> QuerySet[FactCheck]:
+    """Fact-checks, newest review first, with their publisher, without the raw JSON (one
+    query for a page of any size)."""
+    return FactCheck.objects.select_related("publisher").defer("raw")
+
+
+def factcheck_detail_queryset() -> QuerySet[FactCheck]:
+    return FactCheck.objects.select_related("publisher")
+
+
+def factchecks_written_by(*, import_run_id: int) -> QuerySet[FactCheck]:
+    """The fact-checks an import added or changed (and no later import touched since)."""
+    return FactCheck.objects.filter(last_import_id=import_run_id)
+
+
+def import_runs() -> QuerySet[ImportRun]:
+    return ImportRun.objects.select_related("requested_by", "subscription")
