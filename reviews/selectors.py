@@ -96,7 +96,12 @@ def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
 
 def published_content_version() -> int | None:
     """The version of everything clients can read about published verdicts: it changes
-    with any of it (see migration 0004), and never repeats. None where it is not kept."""
+    with any of it (see migration 0004), and never repeats. None where it is not kept.
+
+    Database triggers move it, so that every way of writing (services, the admin, a bulk
+    update, raw SQL) moves it alike. What ties the columns they watch to what clients are
+    shown is a test that changes every stored field behind a published verdict in turn
+    and fails wherever an answer changed and the version did not."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
