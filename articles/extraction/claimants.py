@@ -215,7 +215,7 @@ _TITLE_WORDS = {
     "vice", "prime", "minister", "secretary", "secretary-general", "spokesman", "spokeswoman",
     "spokesperson", "ambassador", "senator", "sen", "rep", "representative", "governor", "gov",
     "mayor", "chief", "director", "director-general", "chairman", "chairwoman", "chair",
-    "judge", "justice", "king", "queen", "prince", "princess", "sheikh", "pope", "bishop", "rev",
+    "judge", "justice", "prince", "princess", "sheikh", "pope", "bishop", "rev",
     "father", "deputy", "foreign", "defence", "defense", "interior", "finance", "health",
     "chancellor", "premier", "envoy", "staff", "ceo", "cfo", "coo", "executive", "officer",
     "head", "leader", "speaker", "attorney", "economist", "analyst", "inspector",

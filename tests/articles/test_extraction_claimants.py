@@ -3,7 +3,12 @@
 # News text uses typographic quotes and apostrophes, so this file must too.
 # ruff: noqa: RUF001
 
+import importlib.util
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from articles.extraction.claimants import (
     ClaimantResolver,
@@ -12,6 +17,8 @@ from articles.extraction.claimants import (
     speaker_label,
 )
 from articles.extraction.segmentation import split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.mark.parametrize(
@@ -164,3 +171,165 @@ def test_speaker_label(line, expected):
 def test_label_on_a_line_of_its_own():
     assert label_only("RACHEL MARTIN, HOST:") == "Rachel Martin"
     assert label_only("On Thursday, he issued a statement, saying:") is None
+
+
+# --- News style: the classes of attribution that PolNeAR's articles use ------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        # A source after the quotation, with an apposition.
+        (
+            '"Black voters are not going to sit this one out," said Charlie King, a prominent '
+            "New York Democrat.",
+            "Charlie King",
+        ),
+        (
+            "''We feel like democracy has been stolen,'' said Laurie Cestnick, the founder of a "
+            "Facebook group called Occupy DNC Convention.",
+            "Laurie Cestnick",
+        ),
+        (
+            "Alixandria Lapp, executive director of the House Majority PAC, a Democratic super "
+            "PAC, said she thinks Republicans will be dragged down.",
+            "Alixandria Lapp",
+        ),
+        (
+            "Despite costly defeats, Sen. Bernie Sanders remains committed to the race, his top "
+            "aide, Tad Devine, told The Huffington Post.",
+            "Tad Devine",
+        ),
+        # Adverbs, auxiliaries and time phrases between the source and the verb.
+        ("The IMF this week said growth would slow to 3.1 percent.", "IMF"),
+        ("Clinton on Tuesday repeatedly told donors that she raised $143 million.", "Clinton"),
+        ("Gore's close friends have in the past said he was staying quiet.",
+         "Gore's close friends"),
+        ("The senator is expected to say that taxes rose 10 percent.", "senator"),
+        # Organisations and institutions.
+        ("The Trump campaign has said it raised $80 million in July.", "Trump campaign"),
+        ("The bank had warned that 5,000 jobs would go.", "bank"),
+        # Polls and reports.
+        (
+            "Clinton leads by 5 points, according to a New York Times/CBS News poll.",
+            "New York Times/CBS News poll",
+        ),
+        ("For the first time, a poll shows Sanders leading Clinton nationally.", "a poll"),
+        (
+            "In an NBC News/Wall Street Journal poll released Monday, 50 percent chose Clinton.",
+            "an NBC News/Wall Street Journal poll",
+        ),
+        # Descriptive sources, kept as written.
+        ("A senior official said the talks had stalled.", "A senior official"),
+        ("Current and former officials said the conviction is casting a shadow.",
+         "Current and former officials"),
+        # Reporting verbs beyond speech.
+        ("Trump accused Clinton of lying about 33,000 emails.", "Trump"),
+        ("Mrs. Warren praised the plan for cutting child poverty by 40 percent.", "Warren"),
+        ("The agency detailed 1,200 violations in its filing.", "agency"),
+        ("Analysts estimated the deficit at $590 billion.", "Analysts"),
+        ("Sanders tweeted that 2 million people had donated.", "Sanders"),
+        ("Republicans insisted the bill would cost $1 trillion.", "Republicans"),
+        ("The governor acknowledged that unemployment rose to 6 percent.", "governor"),
+        ("The company announced 3,000 layoffs on Friday.", "company"),
+        (
+            "Donald Trump on Thursday ratcheted up his attacks on Rubio, saying he is weak on "
+            "illegal immigration.",
+            "Donald Trump",
+        ),
+        (
+            "The Republican nominee also outlined his cybersecurity plan and vowed to punish "
+            "those who violate classification rules.",
+            "Republican nominee",
+        ),
+        # A source is never picked from inside the quotation.
+        ('"The Patriot Act must be renewed in full," said Patrick McGinley.', "Patrick McGinley"),
+        (
+            '"Trump is clueless about the struggles of minorities," Ann Jones told reporters.',
+            "Ann Jones",
+        ),
+        # Titles, party tags and trailing punctuation are not part of the name.
+        ("Del. Ann Jones said 40 percent of voters agree.", "Ann Jones"),
+        ("Rep. Bobby Scott, D-Va., said he fully supports the compromise.", "Bobby Scott"),
+        (
+            "Sen. Claire McCaskill (D-Mo.) scolded him for calling the products miracles.",
+            "Claire McCaskill",
+        ),
+        ('"It was a disgrace," said Ann Jones.', "Ann Jones"),
+    ],
+)  # fmt: skip
+def test_news_style_attribution(sentence, name):
+    attribution = find_attribution(sentence)
+    assert attribution is not None
+    assert attribution.name == name
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The company added 5,000 jobs in May.",
+        "Voters were told to bring identification.",
+        "The claims were dismissed by a federal judge in 2014.",
+    ],
+)
+def test_verbs_that_report_nothing_here_name_no_source(sentence):
+    found = find_attribution(sentence)
+    assert found is None or not found.name
+
+
+def test_he_points_back_to_the_subject_of_the_previous_sentence():
+    body = (
+        "Mayor Tom Bell met union leaders on Monday.\n\nHe said the city would hire 200 teachers."
+    )
+    assert [name for _, name in resolve_all(body)][1] == "Tom Bell"
+
+
+def test_a_quotation_cut_into_sentences_keeps_its_speaker():
+    sentence = "We will build 400 schools and hire 2,000 teachers before the next election. "
+    body = (
+        'Governor Eduardo Lima said on Friday: "' + sentence * 6 + '"\n\n'
+        "Unemployment stands at 7 percent."
+    )
+    names = [name for _, name in resolve_all(body)]
+    assert names[:6] == ["Eduardo Lima"] * 6
+    assert names[-1] == ""
+
+
+def test_a_quotation_is_spoken_by_who_the_end_of_it_names():
+    opening = "We will build 400 schools and hire 2,000 teachers before the next election. "
+    body = '"' + opening * 5 + 'It is the largest plan in 20 years," Governor Eduardo Lima said.'
+    assert {name for _, name in resolve_all(body)} == {"Eduardo Lima"}
+
+
+# --- Measured on real news: a PolNeAR dev sample -----------------------------------------------
+
+POLNEAR_SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "polnear_dev_sample"
+# Seven PolNeAR dev articles, one per publisher. Measured with the rules of this module:
+# strict 0.65 over 95 queued claims inside a non-pronoun attribution, 0.81 over the 43 whose
+# cue is said/told/according to; the rules before news-style attribution reached 0.47 and 0.76
+# on the same claims. One claim moves the figures by about one and two points.
+MIN_STRICT = 0.57
+MIN_STRICT_SAID = 0.77
+
+
+@pytest.fixture(scope="module")
+def polnear_sample_figures():
+    from articles.extraction.scorer import load_scorer
+
+    spec = importlib.util.spec_from_file_location(
+        "eval_attribution", ROOT / "training" / "eval_attribution.py"
+    )
+    evaluation = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_attribution", evaluation)
+    spec.loader.exec_module(evaluation)
+    articles = evaluation.read_split(POLNEAR_SAMPLE)
+    report = evaluation.evaluate(articles, load_scorer(), settings.CLAIM_QUEUE_THRESHOLD)
+    return {group["group"].strip(): group for group in evaluation.summary(report)["groups"]}
+
+
+def test_claimants_of_queued_claims_match_polnear_sources(polnear_sample_figures):
+    named = polnear_sample_figures["non-pronoun sources (target)"]
+    said = polnear_sample_figures["cue said/told/according to"]
+    assert named["claims"] >= 60
+    assert named["strict"] >= MIN_STRICT
+    assert said["strict"] >= MIN_STRICT_SAID
