@@ -158,7 +158,8 @@ class HostBusy(Exception):
 
 
 def _lock_host(host: str) -> None:
-    """Serialise claims per host so two workers cannot both take the host's last slot."""
+    """Serialise claims per host so two workers cannot both take the host's last slot.
+    (Other databases serialise every writer, which does the same.)"""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(host.encode())])
@@ -184,9 +185,8 @@ def source_claim_for_fetch(*, source_id: int) -> Source | None:
         if source.attempts >= settings.FETCH_MAX_ATTEMPTS:
             _give_up(source)
             return None
-        if not _tasks_run_in_process():
-            _lock_host(source.host)
-            _check_host_politeness(source)
+        _lock_host(source.host)
+        _check_host_politeness(source)
         lease = timedelta(seconds=settings.FETCH_LEASE_SECONDS)
         Source.objects.filter(pk=source.pk).update(
             state=Source.State.FETCHING,

@@ -52,6 +52,23 @@ class TestInProcess:
         assert len(sources) == 1
         assert len(callbacks) == 1  # one fetch enqueued, after commit
 
+    def test_politeness_holds_a_second_fetch_of_a_host_until_the_sweep(
+        self, local_web, tasks_in_process, settings, django_capture_on_commit_callbacks
+    ):
+        settings.FETCH_HOST_DELAY_SECONDS = 30
+        first, second = serve(local_web, "/figures"), serve(local_web, "/more-figures")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.source_for_url(url=first)
+        with django_capture_on_commit_callbacks(execute=True):
+            held = services.source_for_url(url=second)
+
+        held.refresh_from_db()
+        assert Source.objects.get(url=first).state == Source.State.FETCHED
+        assert held.state == Source.State.PENDING
+        assert held.next_attempt_at > timezone.now() + timedelta(seconds=20)
+        assert [request.path for request, _response in local_web.log] == ["/figures"]
+
     def test_a_fetch_is_recorded_as_a_snapshot(self, local_web):
         source = services.source_for_url(url=serve(local_web, "/figures"))
 
