@@ -78,6 +78,10 @@ _WEIGHTS = {
     "opinion": -1.2,
     "speculation": -0.6,
     "forward-looking": -0.8,
+    "only forward-looking": -1.6,
+    # Nothing to check it against: no one said it, it counts nothing, dates nothing. In news
+    # such a sentence is background; in opinion writing it is the writer's argument.
+    "unsourced": -0.8,
     "short": -1.0,
 }
 
@@ -126,9 +130,13 @@ _OPINION = re.compile(
 )
 # What is yet to happen cannot be checked yet: plans, schedules, forecasts.
 _FORWARD_LOOKING = re.compile(
-    r"\b(?:will|shall|is due to|are due to|is set to|are set to|is expected to|are expected to|"
-    r"next (?:meets|week|month|year)|plans? to|intends? to|is going to|are going to)\b",
+    r"\b(?:will|shall|(?:is|are|was|were) (?:due|set|expected|likely|poised) to|expects?|"
+    r"(?:is|are|was|were) expected (?:over|later|next|this|in)|next (?:meets|week|month|year)|"
+    r"plans? to|intends? to|(?:is|are) going to|promised|pledged to|vowed to)\b",
 )
+# A fact already there: a past or present-perfect verb. A sentence that has one besides its
+# plans ("voted on Tuesday to approve ..., which will keep ...") still states something to check.
+_ACCOMPLISHED = re.compile(r"\b(?:has|have|had) (?:\w+ly )?\w+(?:ed|en|wn|un|ught|ade|ot|id)\b")
 _SPECULATION = re.compile(
     r"\b(?:may|might|perhaps|maybe|possibly|could|would|if)\b",
 )
@@ -254,6 +262,7 @@ def _candidates(body: str):
             "opinion": bool(_OPINION.search(lowered)),
             "speculation": bool(_SPECULATION.search(lowered)),
             "forward-looking": bool(_FORWARD_LOOKING.search(lowered)),
+            "accomplished": bool(_PAST_ACTION.search(text) or _ACCOMPLISHED.search(lowered)),
             "short": len(text.split()) < 8,
         }
         yield _Candidate(
@@ -345,9 +354,18 @@ def _scored(candidate: _Candidate, probability: float, threshold: float) -> Extr
     elif signals["speculation"] and not candidate.quantities:
         log_odds += _WEIGHTS["speculation"]
         reasons.append("speculative")
-    if signals["forward-looking"] and not candidate.quotes:
+    sourced_figure = bool(candidate.claimant and candidate.quantities)
+    if signals["forward-looking"] and not (signals["accomplished"] or sourced_figure):
+        # Nothing but a plan, forecast or promise, quoted or not: nothing to check yet. A
+        # figure someone put on the future is a forecast they can be held to, and stays.
+        log_odds += _WEIGHTS["only forward-looking"]
+        reasons.append("only forward-looking")
+    elif signals["forward-looking"] and not candidate.quotes:
         log_odds += _WEIGHTS["forward-looking"]
         reasons.append("forward-looking")
+    if not (candidate.claimant or candidate.quantities or candidate.quotes or signals["event"]):
+        log_odds += _WEIGHTS["unsourced"]
+        reasons.append("no source, figure, quotation or dated event")
     if signals["short"]:
         log_odds += _WEIGHTS["short"]
         reasons.append("short")

@@ -160,15 +160,27 @@ def test_questions_headings_and_fragments_are_never_candidates(example_candidate
 
 def test_structural_signals_move_the_model_probability(example_candidates):
     statistic = find(example_candidates, "Greater than 90% of the strikes")
+    attributed = find(example_candidates, "ISIS elements are increasingly challenging them")
     opinion = find(example_candidates, "The entire free world supports")
-    plain = find(example_candidates, "Russian air power made the current offensive possible")
-    assert statistic.score > plain.score == 0.5 > opinion.score
+    unsourced = find(example_candidates, "Russian air power made the current offensive possible")
+    assert statistic.score > attributed.score > 0.5 > unsourced.score > opinion.score
     assert "opinion wording" in opinion.reasons
-    assert plain.reasons == ["model 0.50"]
+    assert unsourced.reasons == ["model 0.50", "no source, figure, quotation or dated event"]
+
+
+def test_only_plans_and_forecasts_score_below_what_happened():
+    plan, happened, forecast = every_candidate(
+        "Work on the new library is due to start in April and take two years to finish.\n\n"
+        "Work on the new library started in April and took two years to finish.\n\n"
+        "The new library will cost £4.2 million, the council said."
+    )
+    assert "only forward-looking" in plan.reasons
+    assert plan.score < 0.5 < happened.score
+    assert "only forward-looking" not in forecast.reasons
 
 
 def test_model_threshold_is_the_midpoint_of_the_score():
-    body = "The committee met in the town hall to discuss the plan for the new library."
+    body = 'The sign on the door read "the committee meets in the town hall on the library plan".'
     (claim,) = extract_claims(body, scorer=FixedScorer(0.3, threshold=0.3), min_score=0.0)
     assert claim.score == 0.5
     assert claim.model_score == 0.3
