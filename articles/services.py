@@ -16,7 +16,7 @@ from factcheck.errors import InvalidInput
 from reviews.services import article_event_record, claims_record_extracted
 from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
-from .extraction.claims import EXTRACTOR_VERSION, extract_claims
+from .extraction.claims import EXTRACTOR_VERSION, ExtractedClaim, extract_claims
 from .extraction.documents import (
     CitedLink,
     Document,
@@ -165,13 +165,20 @@ def _store_links(article: Article, document: Document) -> None:
     )
 
 
+def claim_enters_queue(claim: ExtractedClaim) -> bool:
+    """Whether an extracted claim enters the review queue rather than waiting in triage: it
+    scores at least CLAIM_QUEUE_THRESHOLD. The one rule for it: ingestion stores claims by it
+    and the extract_claims command reports it."""
+    return claim.score >= settings.CLAIM_QUEUE_THRESHOLD
+
+
 def _extract(article: Article, *, actor=None) -> list:
     """Extract claims from the stored body. Caller holds the transaction."""
     extracted = extract_claims(article.body)
     claims = claims_record_extracted(
         article=article,
         extracted=extracted,
-        threshold=settings.CLAIM_QUEUE_THRESHOLD,
+        enters_queue=claim_enters_queue,
         extractor_version=EXTRACTOR_VERSION,
     )
     previous = article.ingest_state

@@ -6,9 +6,10 @@ locked, raises its refusal, writes, and records a ReviewEvent. Side effects (fet
 evidence) are scheduled after commit by the services they belong to.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -113,18 +114,23 @@ def claim_priority(*, score: float, boost: int = 0, published_at: datetime | Non
 
 
 def claims_record_extracted(
-    *, article, extracted: Iterable, threshold: float, extractor_version: str = ""
+    *,
+    article,
+    extracted: Iterable,
+    enters_queue: Callable[[Any], bool],
+    extractor_version: str = "",
 ) -> list[Claim]:
     """Store newly extracted claims of `article`; spans already stored are left untouched
-    (re-extraction adds, never deletes or changes). Claims at or above `threshold` enter
-    the queue; the rest wait in triage. Returns the claims created."""
+    (re-extraction adds, never deletes or changes). Claims for which `enters_queue` (the
+    articles app's rule) is true enter the queue; the rest wait in triage. Returns the claims
+    created."""
     existing = set(Claim.objects.filter(article=article).values_list("start", "end"))
     created = []
     for item in extracted:
         if (item.start, item.end) in existing:
             continue
         existing.add((item.start, item.end))
-        state = ClaimState.QUEUED if item.score >= threshold else ClaimState.TRIAGE
+        state = ClaimState.QUEUED if enters_queue(item) else ClaimState.TRIAGE
         claim = Claim.objects.create(
             article=article,
             text=item.text,

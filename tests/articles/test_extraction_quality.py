@@ -18,32 +18,46 @@ from django.conf import settings
 
 from articles.extraction.claims import MIN_CLAIM_SCORE, extract_claims
 from articles.extraction.documents import document_from_content
+from articles.services import claim_enters_queue
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LABELS = sorted((FIXTURES / "labelled").glob("*.json"))
 
 # Thresholds: the figures measured on this set with model minilm-l1-cb-int8-1 (run with -s to
-# see them) less a margin. The set holds 127 labelled claims, so one claim moves recall by
-# about 0.8 points; the margins allow some ten claims of drift when the model is retrained,
+# see them) less a margin. The set holds 166 labelled claims, so one claim moves recall by
+# about 0.6 points; the margins allow some ten claims of drift when the model is retrained,
 # while a real regression (a lost attribution rule, boilerplate leaking in) still fails.
 #                               measured   floor
-#   all extracted claims        P 0.73     0.65    R 0.98    0.90  (worst article R 0.94: 0.80)
-#   claims entering the queue   P 0.79     0.70    R 0.96    0.88
-#   kind of the claims found      0.97     0.85
-#   claimant of the claims found  1.00     0.90
-#   labelled non-claims queued    9 of 39  at most 30%
+#   all extracted claims        P 0.77     0.65    R 0.99    0.90  (worst article R 0.94: 0.80)
+#   claims entering the queue   P 0.83     0.80    R 0.97    0.90
+#     of them, held out         P 0.82     0.78    R 0.98    0.90
+#   kind of the claims found      0.92     0.85
+#   claimant of the claims found  0.99     0.90
+#   labelled non-claims queued    5 of 50  at most 30%
 # Most articles were labelled before the extractor ran on them, but its rules were then
-# corrected on their errors; health-measles-cases and wire-port-strike were held out (first
-# run: P 0.85 and 0.79, R 1.00 and 1.00, kind 0.82 and 0.91, claimant 0.90 and 0.91), which is
-# why the kind and claimant floors sit well below what the whole set shows.
+# corrected on their errors. The queue rules (forward-looking and unsourced sentences) were
+# tuned on the articles not in HELD_OUT; the held-out ones were measured only: two older ones
+# (first run: P 0.85 and 0.79, R 1.00 and 1.00) and three real news articles from the PolNeAR
+# corpus, labelled before the extractor was run on them. Before the queue rules, the queue
+# took P 0.77 at R 0.96 of the tuned articles and P 0.80 at R 0.98 of the held-out ones.
 MIN_PRECISION = 0.65
 MIN_RECALL = 0.90
 MIN_ARTICLE_RECALL = 0.80
-MIN_QUEUE_PRECISION = 0.70
-MIN_QUEUE_RECALL = 0.88
+MIN_QUEUE_PRECISION = 0.80
+MIN_QUEUE_RECALL = 0.90
+MIN_HELD_OUT_QUEUE_PRECISION = 0.78
+MIN_HELD_OUT_QUEUE_RECALL = 0.90
 MIN_KIND_ACCURACY = 0.85
 MIN_CLAIMANT_ACCURACY = 0.90
 MAX_QUEUED_NOT_CLAIMS_SHARE = 0.30
+HELD_OUT = {
+    "health-measles-cases",
+    "wire-port-strike",
+    "breitbart-2016-09-29-politifact-chicago-shootings",
+    "wire-upi-2016-09-26-jill-stein-debate",
+    "html-huffpost-2016-09-20-warren-wells-fargo",
+}
+EXAMPLE = "global-research-2015-10-09-russia-syria-offensive"
 
 
 def normalised(text: str) -> str:
@@ -74,15 +88,15 @@ class ArticleResult:
         return self.found / self.expected if self.expected else 1.0
 
 
-def evaluate(label_path: Path, scorer, min_score: float | None = None) -> ArticleResult:
-    """Scores the claims extracted from one labelled article, keeping only those at or above
-    `min_score` when it is given (to measure what enters the review queue)."""
+def evaluate(label_path: Path, scorer, queued_only: bool = False) -> ArticleResult:
+    """Scores the claims extracted from one labelled article, or only those that enter the
+    review queue, by the rule ingestion queues them by."""
     labels = json.loads(label_path.read_text(encoding="utf-8"))
     article = FIXTURES / "articles" / labels["article"]
     document = document_from_content(article.read_text(encoding="utf-8"), filename=article.name)
     claims = extract_claims(document.body, scorer=scorer)
-    if min_score is not None:
-        claims = [claim for claim in claims if claim.score >= min_score]
+    if queued_only:
+        claims = [claim for claim in claims if claim_enters_queue(claim)]
     expected = labels["claims"]
     result = ArticleResult(name=article.name, extracted=len(claims), expected=len(expected))
     found: set[int] = set()
@@ -150,7 +164,7 @@ def results(real_scorer) -> list[ArticleResult]:
 
 @pytest.fixture(scope="module")
 def queued_results(real_scorer) -> list[ArticleResult]:
-    return [evaluate(path, real_scorer, settings.CLAIM_QUEUE_THRESHOLD) for path in LABELS]
+    return [evaluate(path, real_scorer, queued_only=True) for path in LABELS]
 
 
 def overall(results: list[ArticleResult]) -> tuple[float, float, str]:
@@ -190,6 +204,26 @@ def test_precision_and_recall_of_the_claims_that_enter_the_queue(queued_results,
     print(f"\nQueued claims (score >= {settings.CLAIM_QUEUE_THRESHOLD}):\n{report}")
     assert precision >= MIN_QUEUE_PRECISION, report
     assert recall >= MIN_QUEUE_RECALL, report
+
+
+def test_queue_precision_and_recall_hold_on_articles_the_rules_were_not_tuned_on(
+    queued_results,
+):
+    held_out = [r for r in queued_results if Path(r.name).stem in HELD_OUT]
+    tuned = [r for r in queued_results if Path(r.name).stem not in HELD_OUT]
+    assert len(held_out) == len(HELD_OUT)
+    precision, recall, summary = overall(held_out)
+    print(f"\nQueued, tuned on: {overall(tuned)[2]}\nQueued, held out: {summary}")
+    assert precision >= MIN_HELD_OUT_QUEUE_PRECISION, table(held_out)
+    assert recall >= MIN_HELD_OUT_QUEUE_RECALL, table(held_out)
+
+
+def test_the_example_opinion_piece_queues_its_checkable_claims_only(queued_results):
+    (example,) = [r for r in queued_results if Path(r.name).stem == EXAMPLE]
+    # Before the queue rules, 34 of its 38 claims entered the queue, 25 of them labelled.
+    assert example.recall == 1.0, example.misses
+    assert example.extracted <= 30
+    assert example.precision >= 0.75, example.false_positives
 
 
 def test_kind_and_claimant_of_the_claims_found(results):

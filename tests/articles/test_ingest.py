@@ -371,7 +371,7 @@ def test_a_newer_extraction_adds_its_new_claims_and_leaves_stored_ones_alone(ali
     added = claims_record_extracted(
         article=article,
         extracted=[extracted(stored.text, stored.start, 0.01), extracted(phrase, start, 0.9)],
-        threshold=0.5,
+        enters_queue=lambda item: item.score >= 0.5,
     )
 
     assert [claim.text for claim in added] == [phrase]
