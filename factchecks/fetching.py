@@ -265,10 +265,18 @@ def _read(
 def _too_large(target: FetchTarget, *, cap: int) -> FetchFailure:
     return FetchFailure(
         FetchErrorKind.TOO_LARGE,
-        f"{target.url} is larger than the {cap / (1024 * 1024):g} MiB the fetcher reads "
+        f"{target.url} is larger than the {_size(cap)} the fetcher reads "
         "(FETCH_MAX_BODY_BYTES): split the feed, or import the file with "
         "`manage.py import_factchecks`.",
     )
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MiB"
+    if size >= 1024:
+        return f"{size / 1024:g} KiB"
+    return f"{size} bytes"
 
 
 def _timeout(target: FetchTarget, *, deadline: Deadline) -> FetchFailure:

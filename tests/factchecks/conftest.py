@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CLAIMREVIEW = FIXTURES / "claimreview"
@@ -49,6 +50,14 @@ def run_import(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("import_factchecks", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def run_failing_import(*args: str) -> str:
+    """`manage.py import_factchecks ARGS`, which must fail; what it said on standard error."""
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="could not be imported"):
+        call_command("import_factchecks", *args, stdout=io.StringIO(), stderr=err)
+    return err.getvalue()
 
 
 @pytest.fixture

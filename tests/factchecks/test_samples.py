@@ -69,7 +69,7 @@ SAMPLES = [
     (
         "tfc_taiwan_zh.json",  # no ratingValue; a Chinese label
         "Taiwan FactCheck Center",
-        "網傳影片稱「緬甸水庫潰堤，全村死了」？",
+        "網傳影片稱「緬甸水庫潰堤，全村死了」？",  # noqa: RUF001
         "false",
         "zh",
     ),

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             try:
                 run = self._import(location, options=options)
             except NothingImported as refusal:
+                self.stderr.write(f"{location}: not imported. {refusal.message}")
                 run = ImportRun.objects.get(pk=refusal.details["import"]["id"])
                 failed += 1
             except DomainError as refusal:
@@ -72,7 +73,10 @@ class Command(BaseCommand):
             "publisher": options["publisher"],
             "language": options["language"].strip().lower(),
         }
-        with _ProgressBar(location) as progress:
+        # The bar writes carriage returns of its own: the stream under Django's wrapper,
+        # which would end each write with a newline.
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        with _ProgressBar(location, stream=stream) as progress:
             if location.startswith(("http://", "https://")):
                 return services.factchecks_import_url(url=location, progress=progress, **common)
             path = Path(location)
@@ -104,8 +108,9 @@ class Command(BaseCommand):
 class _ProgressBar:
     """A tqdm bar on standard error, sized once the input is read."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, *, stream) -> None:
         self.location = location
+        self.stream = stream
         self.bar: tqdm | None = None
 
     def __enter__(self) -> _ProgressBar:
@@ -114,7 +119,7 @@ class _ProgressBar:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             name = self.location.rsplit("/", 1)[-1] or self.location
-            self.bar = tqdm(total=total, desc=name[:40], unit="item", file=sys.stderr)
+            self.bar = tqdm(total=total, desc=name[:40], unit="item", file=self.stream)
         self.bar.update(done - self.bar.n)
 
     def __exit__(self, *exc_info) -> None:
