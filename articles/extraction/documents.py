@@ -600,11 +600,20 @@ def document_from_text(text: str) -> Document:
         and LINE_BREAK not in chunks[0].strip()
         and len(first) <= 150
         and len(first.split()) >= 2
-        and not first.endswith(tuple(_TERMINAL))
+        and (not first.endswith(tuple(_TERMINAL)) or _is_title_case(first))
         and not _BYLINE.match(first)
     ):
         blocks[0].kind, blocks[0].level = "heading", 1
     return _finish(blocks, meta, input_format="text")
+
+
+def _is_title_case(line: str) -> bool:
+    """A headline written in title case, as some sites and corpora end it with a full stop
+    ("Politifact: Donald Trump Is Right, 'Thousands of Shootings' in Chicago this Year.")."""
+    words = [word.strip("‘’'\"“”:,.") for word in line.split()]
+    long_words = [word for word in words if len(word) >= 4]
+    capitalised = [word for word in long_words if word[:1].isupper()]
+    return len(capitalised) >= 3 and len(capitalised) >= 0.75 * len(long_words)
 
 
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?P<lines>(?:[^\n]*\n){1,40}?)---[ \t]*(?:\n|\Z)")

@@ -345,6 +345,15 @@ def test_text_title_directly_above_the_first_paragraph_is_the_title():
     assert "the Defense Ministry said on Thursday." in document.body
 
 
+def test_text_title_in_title_case_is_the_title_even_with_a_full_stop():
+    path = ARTICLES / "breitbart-2016-09-29-politifact-chicago-shootings.txt"
+    document = document_from_text(path.read_text(encoding="utf-8"))
+    assert document.title.startswith("Politifact: Donald Trump Is Right")
+    assert document.body.startswith("Following Monday’s presidential debate Politifact")
+    sentence_case = "The council approved a budget of £12 million on Tuesday.\n\n" + STORY
+    assert document_from_text(sentence_case).body == sentence_case
+
+
 def test_text_subheading_directly_above_a_paragraph_is_a_block_of_its_own():
     document = document_from_text(
         "The council approved a budget of £12 million on Tuesday, its leader said.\n\n"
