@@ -15,7 +15,7 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
-from accounts.roles import remember_role_names, role_names_column
+from accounts.roles import remember_role_names, role_names_join
 from factcheck.prepared import FixedStatement
 from factcheck.rows import ModelColumns
 
@@ -93,14 +93,20 @@ def _tokens_with_users(token_key: str) -> list:
     with connection.cursor() as cursor:
         statement.execute(cursor, {"token_key": token_key})
         rows = cursor.fetchall()
-    tokens = []
+    # One row per token and role of its user.
+    tokens, role_names = {}, {}
     user_end = len(token_columns) + len(user_columns)
     for row in rows:
-        token = token_columns.instance(row[: len(token_columns)])
-        token.user = user_columns.instance(row[len(token_columns) : user_end])
-        remember_role_names(token.user, row[user_end])
-        tokens.append(token)
-    return tokens
+        digest = row[token_columns.attnames.index("digest")]
+        if digest not in tokens:
+            token = token_columns.instance(row[: len(token_columns)])
+            token.user = user_columns.instance(row[len(token_columns) : user_end])
+            tokens[digest], role_names[digest] = token, []
+        if row[user_end] is not None:
+            role_names[digest].append(row[user_end])
+    for digest, token in tokens.items():
+        remember_role_names(token.user, role_names[digest])
+    return list(tokens.values())
 
 
 @cache
@@ -108,11 +114,12 @@ def _token_statement() -> tuple[FixedStatement, ModelColumns, ModelColumns]:
     Token, User = get_token_model(), get_user_model()
     token_columns, user_columns = ModelColumns(Token), ModelColumns(User)
     quote = connection.ops.quote_name
+    user_id = f"u.{quote(User._meta.pk.column)}"
+    role_name, role_joins = role_names_join(user_id)
     sql = (
-        f"SELECT {token_columns.select_list('t')}, {user_columns.select_list('u')}, "
-        f"{role_names_column('u.' + quote(User._meta.pk.column))} "
+        f"SELECT {token_columns.select_list('t')}, {user_columns.select_list('u')}, {role_name} "
         f"FROM {quote(Token._meta.db_table)} t "
-        f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.user_id "
+        f"JOIN {quote(User._meta.db_table)} u ON {user_id} = t.user_id {role_joins} "
         "WHERE t.token_key = %(token_key)s"
     )
     return (

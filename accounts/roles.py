@@ -1,6 +1,5 @@
 """The roles people and API clients hold, kept as Django groups."""
 
-import json
 from enum import StrEnum
 
 from django.contrib.auth.models import Group
@@ -58,19 +57,9 @@ def roles_in_words(roles) -> str:
 
 
 def remember_role_names(user, names) -> None:
-    """Keep the names read by `role_names_column` on `user` for the rest of the request."""
-    if isinstance(names, str):  # SQLite answers with JSON text
-        names = json.loads(names)
+    """Keep the role names read with the user (`ROLE_NAMES_JOIN`) on `user` for the rest of
+    the request."""
     user._role_names = set(names)
-
-
-def role_names_column(user_id_column: str) -> str:
-    """A column expression for a fixed statement: the names of the groups of the user whose
-    id is in `user_id_column`, for `remember_role_names`."""
-    names = _group_names_sql(user_id_column)
-    if connection.vendor == "postgresql":
-        return f"ARRAY({names})"
-    return f"(SELECT json_group_array(name) FROM ({names}))"
 
 
 def _group_names_sql(user_id: str) -> str:
@@ -79,6 +68,18 @@ def _group_names_sql(user_id: str) -> str:
         f"SELECT g.name FROM {Group._meta.db_table} g "
         f"JOIN {memberships} m ON m.group_id = g.id WHERE m.user_id = {user_id}"
     )
+
+
+def role_names_join(user_id_column: str) -> tuple[str, str]:
+    """For a fixed statement reading users: (a column, joins) that add the name of each of
+    the user's groups in `user_id_column`, one row per group, or one row with NULL when it
+    has none. The same SQL on every database."""
+    memberships = Group.user_set.through._meta.db_table
+    joins = (
+        f"LEFT JOIN {memberships} m ON m.user_id = {user_id_column} "
+        f"LEFT JOIN {Group._meta.db_table} g ON g.id = m.group_id"
+    )
+    return "g.name", joins
 
 
 def _group_names(user_id: int) -> set[str]:
