@@ -69,6 +69,19 @@ def fetch_document(url: str, *, policy: FetchPolicy | None = None) -> FetchedDoc
         raise _refusal(failure) from None
 
 
+def url_refusal(url: str, *, policy: FetchPolicy | None = None) -> str:
+    """Why `url` could never be read ('' when it could): its syntax, scheme, port, and the
+    addresses its host resolves to, judged by the fetcher's rules without connecting."""
+    policy = policy or import_policy()
+    try:
+        target = _target(url, policy=policy)
+        checked_addresses(target, policy=policy, deadline=Deadline(policy.deadline_seconds))
+    except FetchFailure as failure:
+        if failure.kind in (FetchErrorKind.BLOCKED, FetchErrorKind.INVALID_URL):
+            return failure.message
+    return ""
+
+
 def _refusal(failure: FetchFailure) -> ImportRefused:
     if failure.kind in (FetchErrorKind.BLOCKED, FetchErrorKind.INVALID_URL):
         return FetchRefused(failure.message)

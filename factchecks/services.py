@@ -29,7 +29,7 @@ from sources.fetcher import InvalidURLError, validate_fetchable_url
 
 from .documents import AUTO, Document, Skipped, looks_like_page, read_document, read_value
 from .errors import ImportRefused, NothingImported
-from .fetching import fetch_document
+from .fetching import fetch_document, url_refusal
 from .items import FactCheckData, ReadOptions, SkipItem
 from .models import FactCheck, FeedSubscription, ImportRun, ImportSource, Publisher
 from .permissions import IMPORT_REFUSAL, may_import
@@ -528,11 +528,16 @@ def _first_line(exc: Exception) -> str:
 
 
 def subscription_url_check(*, url: str) -> str:
-    """`url` as a subscription stores it, or InvalidInput saying why it cannot be read."""
+    """`url` as a subscription stores it, or InvalidInput saying why it can never be read
+    (the fetcher's rules, a private address included). Each refresh checks it again."""
     try:
-        return validate_fetchable_url(url)
+        url = validate_fetchable_url(url)
     except InvalidURLError as exc:
         raise InvalidInput(str(exc)) from exc
+    refusal = url_refusal(url)
+    if refusal:
+        raise InvalidInput(refusal)
+    return url
 
 
 def subscriptions_refresh_due(*, limit: int | None = None) -> int:
