@@ -75,7 +75,6 @@ _IRREGULAR_CUES = {
 }
 # Verbs that take a doubled consonant before -ed and -ing.
 _DOUBLING = {"admit", "quip", "slam", "scoff", "regret", "rebut", "commit"}
-_SPEECH_LEMMAS = {"say", "tell"}
 # Forms that are more often nouns or name something else: cues only where nothing else fits.
 _NOUN_FORMS = {
     "calls", "claims", "claim", "reports", "report", "notes", "note", "fears", "fear", "hopes",
@@ -111,7 +110,6 @@ _CUE_FORMS: dict[str, str] = {}
 for _lemma in (*_REGULAR_CUES.split(), *_IRREGULAR_CUES):
     for _form in _inflections(_lemma):
         _CUE_FORMS.setdefault(_form, _lemma)
-_CUE_WORD = re.compile(r"[a-z]+")
 
 # Between a source and its verb: auxiliaries, negation, adverbs, control verbs ("is expected
 # to say"), and time phrases ("The IMF this week said", "Clinton on Tuesday told").
@@ -383,26 +381,6 @@ def _apposition(before: str) -> str | None:
     if not match:
         return None
     return before[: match.start()]
-
-
-def _phrase_after(text: str, start: int) -> list[str]:
-    """The words of a speaker description that starts at `start`: "Mayor Tom Bell, who..."."""
-    phrase: list[str] = []
-    for match in _WORD.finditer(text, start):
-        word = match.group()
-        core = _strip_word(word)
-        if not core:
-            break
-        lowered = core.lower()
-        describes = core[0].isupper() or lowered in _ROLE_WORDS or lowered in _CONNECTORS
-        if not (describes or (lowered in _DETERMINERS and not phrase)):
-            break
-        phrase.append(word)
-        if word.endswith((",", ";", ":", ".")) and lowered.rstrip(".") not in _TITLE_WORDS:
-            break
-        if len(phrase) >= 16:
-            break
-    return phrase
 
 
 def _is_person(name: str) -> bool:
