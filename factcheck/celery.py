@@ -29,11 +29,16 @@ class Task(DjangoTask):
     leaves unanswered is logged and given up on, and the caller (a request that committed,
     a sweep, a worker) goes on as if it had been sent. Every `delay`, `delay_on_commit`,
     `apply_async` and retry of every app publishes through here.
+
+    In-process (the embedded default) there is nothing to run a task later: a task sent
+    with a delay is not run, and the sweep that finds its row due runs it then.
     """
 
     def apply_async(self, args=None, kwargs=None, task_id=None, **options):
         global _broker_unavailable_until
         if self.app.conf.task_always_eager:
+            if options.get("countdown") or options.get("eta"):
+                return self.AsyncResult(task_id or uuid())
             # Runs in-process: an error is the task's own and must reach the caller.
             return super().apply_async(args, kwargs, task_id, **options)
         task_id = task_id or uuid()

@@ -43,18 +43,9 @@ def _attempts_spent() -> Q:
     return Q(attempts__gte=settings.FETCH_MAX_ATTEMPTS)
 
 
-def _tasks_run_in_process() -> bool:
-    from celery import current_app
-
-    return bool(current_app.conf.task_always_eager)
-
-
 def _enqueue_fetch(source_id: int, *, countdown: float | None = None) -> None:
     from .tasks import fetch_source
 
-    if countdown and _tasks_run_in_process():
-        # In-process mode has no delayed execution: a retry waits for the next request or sweep.
-        return
     transaction.on_commit(
         lambda: fetch_source.apply_async((source_id,), countdown=countdown), robust=True
     )

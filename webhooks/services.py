@@ -9,7 +9,6 @@ publication hook never ran.
 import logging
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -76,9 +75,6 @@ def on_verdict_published(verdict_id: int) -> None:
 def _enqueue_delivery(delivery_id: int, *, countdown: float | None = None) -> None:
     from .tasks import deliver_webhook
 
-    if countdown and current_app.conf.task_always_eager:
-        # In-process mode has no delayed execution: a retry waits for the next sweep.
-        return
     # Robust: a broker that is down must not fail the commit that already happened; the row
     # stays pending and the sweep enqueues it again.
     transaction.on_commit(
