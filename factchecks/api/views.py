@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from factcheck.api_schema import ERROR_RESPONSES
-from factcheck.filtering import MultipleChoiceFilter
+from factcheck.filtering import ChoiceFilter, MultipleChoiceFilter
 
 from .. import selectors, services
 from ..models import CanonicalRating, FactCheck, ImportSource
@@ -34,7 +34,12 @@ class FactCheckFilter(django_filters.FilterSet):
         choices=CanonicalRating.choices,
         help_text="On our scale; give it more than once for any of several.",
     )
-    rating_conflict = django_filters.BooleanFilter()
+    # A choice rather than django-filter's boolean, which reads "null" or "maybe" as no filter.
+    rating_conflict = ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_rating_conflict",
+        help_text="true: only those whose text and number disagree.",
+    )
     source = MultipleChoiceFilter(choices=ImportSource.choices)
 
     class Meta:
@@ -45,6 +50,9 @@ class FactCheckFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(publisher__name__icontains=value) | Q(publisher__site__iexact=value)
         )
+
+    def filter_rating_conflict(self, queryset, name, value: str):
+        return queryset.filter(rating_conflict=value == "true")
 
     def filter_language(self, queryset, name, value):
         return queryset.filter(language=value.strip().lower())
@@ -71,7 +79,6 @@ class FactCheckImportView(APIView):
     permission_classes = [MayImport]
 
     @extend_schema(
-        operation_id="factchecks_imports_create",
         request=ImportRequestSerializer,
         responses={
             201: OpenApiResponse(ImportReportSerializer, "Imported: at least one was added."),
