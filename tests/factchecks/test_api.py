@@ -250,3 +250,19 @@ def test_an_unknown_fact_check_is_not_found(api_as, newsbot):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_declared_language_is_kept_and_others_are_detected(api_as, erin, newsbot):
+    declared = claimreview(
+        url="https://factcheck.example.org/pt", inLanguage="pt-BR", claimReviewed="A ponte é cara."
+    )
+    detected = claimreview(
+        url="https://factcheck.example.org/de",
+        claimReviewed="Die neue Brücke kostet die Autofahrer vierzig Euro am Tag.",
+    )
+    api_as(erin).post(IMPORTS, {"document": [declared, detected]}, format="json")
+
+    items = {i["review_url"][-2:]: i for i in api_as(newsbot).get(FACTCHECKS).json()["results"]}
+
+    assert (items["pt"]["language"], items["pt"]["language_detected"]) == ("pt", False)
+    assert (items["de"]["language"], items["de"]["language_detected"]) == ("de", True)
