@@ -144,6 +144,14 @@ def test_with_nothing_configured_the_service_boots_on_sqlite_with_in_process_tas
             headers={"Authorization": f"Token {token}"},
             timeout=30,
         ).json()
+        taken = [
+            requests.post(
+                f"{base}/api/v1/queue/next/",
+                headers={"Authorization": f"Token {token}"},
+                timeout=30,
+            )
+            for _ in range(2)
+        ]
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -157,3 +165,9 @@ def test_with_nothing_configured_the_service_boots_on_sqlite_with_in_process_tas
     assert submitted.status_code == 202
     assert article["ingest_state"] == "extracted"
     assert any("1,240 people" in claim["text"] for claim in article["claims"])
+    # The queue hands the editor the demo's claims one at a time, under a lease.
+    assert [answer.status_code for answer in taken] == [200, 200]
+    first, second = (answer.json() for answer in taken)
+    assert first["id"] != second["id"]
+    assert first["assignee"] == "editor" and first["lease_expires_at"]
+    assert first["priority"] >= second["priority"]
