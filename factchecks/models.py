@@ -6,9 +6,12 @@ matched against. Its rating is kept twice: as the publisher wrote it (text and n
 on our own scale (`canonical_rating`), derived by `factchecks.ratings`.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reviews.ratings import Rating
@@ -185,6 +188,11 @@ class ImportRun(models.Model):
         return f"Import #{self.pk} ({self.get_source_display()}: {self.location})"
 
 
+# Newest review first, undated ones last: as one expression, which an index of the same
+# expression serves on PostgreSQL and SQLite alike (SQLite has no NULLS LAST in an index).
+NEWEST_REVIEW_FIRST = Coalesce("review_date", Value(date(1, 1, 1))).desc()
+
+
 class FactCheck(models.Model):
     """One claim reviewed by a publisher, with the rating as published and on our scale.
 
@@ -252,7 +260,7 @@ class FactCheck(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = [F("review_date").desc(nulls_last=True), "-id"]
+        ordering = [NEWEST_REVIEW_FIRST, "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["review_url_key", "claim_digest"],
@@ -281,9 +289,7 @@ class FactCheck(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                F("review_date").desc(nulls_last=True), F("id").desc(), name="factcheck_list_idx"
-            ),
+            models.Index(NEWEST_REVIEW_FIRST, F("id").desc(), name="factcheck_list_idx"),
             models.Index(fields=["language"], name="factcheck_language_idx"),
             models.Index(fields=["canonical_rating"], name="factcheck_rating_idx"),
         ]
