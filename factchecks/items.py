@@ -17,8 +17,7 @@ from .text import claim_digest, url_key
 MAX_EXTERNAL_ID = 500
 MAX_CLAIMANT = 500
 # The language is told from the claim, with the headline and summary when the claim is too
-# short to tell by. The detector's cost grows with the text (about 1 us a character, the
-# largest part of reading a collection's row): 150 characters are enough to tell.
+# short to tell by; 150 characters are enough to tell.
 DETECTION_TEXT_CHARS = 150
 SHORT_CLAIM_CHARS = 80
 

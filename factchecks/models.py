@@ -248,6 +248,8 @@ class FactCheck(models.Model):
         null=True,
         blank=True,
         related_name="factchecks",
+        # Read only when a subscription is deleted; not worth an index written by every import.
+        db_index=False,
     )
     last_import = models.ForeignKey(
         ImportRun,
@@ -289,9 +291,9 @@ class FactCheck(models.Model):
             ),
         ]
         indexes = [
+            # The list's order. Language and rating, a handful of values each, are filtered
+            # along it rather than indexed: every index is written by every import.
             models.Index(NEWEST_REVIEW_FIRST, F("id").desc(), name="factcheck_list_idx"),
-            models.Index(fields=["language"], name="factcheck_language_idx"),
-            models.Index(fields=["canonical_rating"], name="factcheck_rating_idx"),
         ]
 
     def __str__(self) -> str:
