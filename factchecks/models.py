@@ -298,3 +298,32 @@ class FactCheck(models.Model):
 
     def __str__(self) -> str:
         return self.claim_text[:80]
+
+
+class FactCheckEmbedding(models.Model):
+    """The sentence vector of a fact-check's matching text (`factchecks.matching`).
+
+    The database holds the truth: each process's matching index is built from these rows and
+    catches up on rows written after it was built (by `updated_at`, then the fact-check's id).
+    A row is rewritten only when the text or the model changes (`text_digest`,
+    `model_version`).
+    """
+
+    factcheck = models.OneToOneField(
+        FactCheck, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model_version = models.CharField(max_length=64)
+    text_digest = models.CharField(
+        max_length=40, help_text="SHA-1 of the text embedded: a changed text is embedded again."
+    )
+    vector = models.BinaryField(help_text="float32, little-endian, unit length.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The index catches up by this order from its high-water mark.
+            models.Index(fields=["updated_at", "factcheck"], name="factcheckembedding_hwm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Embedding of fact-check {self.factcheck_id} ({self.model_version})"

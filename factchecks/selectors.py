@@ -22,3 +22,11 @@ def factchecks_written_by(*, import_run_id: int) -> QuerySet[FactCheck]:
 
 def import_runs() -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("requested_by", "subscription")
+
+
+def matches_for_text(*, text: str, language: str | None = None, limit: int = 5):
+    """The fact-checks most likely to review the claim `text` makes, best first, with a
+    score in [0, 1] (factchecks.matching.selectors.matches_for_text)."""
+    from .matching.selectors import matches_for_text as _matches_for_text
+
+    return _matches_for_text(text=text, language=language, limit=limit)

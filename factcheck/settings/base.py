@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factchecks.tasks.refresh_due_subscriptions",
         "schedule": env.float("FACTCHECK_FEED_SWEEP_SECONDS", default=60.0),
     },
+    "embed-missing-factchecks": {
+        "task": "factchecks.matching.tasks.embed_missing_factchecks",
+        "schedule": env.float("MATCH_EMBED_SWEEP_SECONDS", default=300.0),
+    },
     "worker-heartbeat": {
         "task": "factcheck.worker_heartbeat",
         "schedule": env.float("WORKER_HEARTBEAT_SECONDS", default=30.0),
@@ -439,3 +443,24 @@ WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.
 # sweep while its refresh runs (the refresh then sets its real next time).
 FACTCHECK_FEED_SWEEP_LIMIT = env.int("FACTCHECK_FEED_SWEEP_LIMIT", default=20)
 FACTCHECK_FEED_REFRESH_LEASE_SECONDS = env.int("FACTCHECK_FEED_REFRESH_LEASE_SECONDS", default=900)
+
+# --- Matching ("has this been checked before?", factchecks.matching) -----------------------
+# Where rebuild_match_index saves the index that every process memory-maps (shared between
+# web and worker containers through a volume); a process that finds none builds its own from
+# the database.
+MATCH_INDEX_DIR = env.path("MATCH_INDEX_DIR", default=BASE_DIR / "var" / "match-index")
+# Up to this many fact-checks dense search is exact (one matrix product); above, an HNSW
+# graph. See factchecks.matching.index.uses_approximate_search.
+MATCH_EXACT_SEARCH_MAX = env.int("MATCH_EXACT_SEARCH_MAX", default=50_000)
+# Precision of the HNSW graph's stored vectors (usearch: f32, f16 or i8); see bench/matching.py.
+MATCH_ANN_DTYPE = env.str("MATCH_ANN_DTYPE", default="f16")
+# How often a process asks the database for fact-checks embedded since it last looked, and
+# how far before its mark it reads again (a row stamped before the mark whose transaction
+# committed after the last read).
+MATCH_CATCH_UP_SECONDS = env.float("MATCH_CATCH_UP_SECONDS", default=1.0)
+MATCH_CATCH_UP_OVERLAP_SECONDS = env.float("MATCH_CATCH_UP_OVERLAP_SECONDS", default=300.0)
+# Fact-checks embedded since the snapshot beyond which a process rebuilds its index (or a
+# tenth of the snapshot, when that is more).
+MATCH_DELTA_MAX = env.int("MATCH_DELTA_MAX", default=5000)
+# The longest text matched, in characters: a claim or a post, not an article.
+MATCH_MAX_TEXT_CHARS = env.int("MATCH_MAX_TEXT_CHARS", default=2000)

@@ -1,0 +1,399 @@
+"""Evaluate matching ("has this been checked before?") on the CLEF CheckThat! 2021 claim
+matching collections, through the service's own code: each collection is imported with the
+importer the `import_factchecks` command uses (CLEF tab-separated), embedded by the import's
+task, indexed by factchecks.matching.index and matched by factchecks.matching.engine.
+
+    nice -n 19 .venv/bin/python training/eval_matching.py            # report
+    nice -n 19 .venv/bin/python training/eval_matching.py --fit      # refit, then report
+
+Each collection goes into a PostgreSQL database of its own (factcheck_eval_<task>, on the
+server of EVAL_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/), never the
+service's; a database that already holds the collection, embedded with the current model, is
+reused (--fresh imports again, and times it).
+
+Reports MAP@5 (the task's measure), MRR and P@1 on the train and dev splits for BM25 alone,
+dense alone, reciprocal rank fusion and the shipped fusion (a logistic model over the cosine
+and the normalised BM25 score).
+
+--fit refits the fusion on the train splits of both collections (pooled) and chooses the
+thresholds on the dev splits, with a simulation of claims never checked: each dev query is
+asked twice, once as it is and once with its right fact-checks taken out of the collection,
+where the best remaining candidate is a wrong suggestion by construction. `suggest` is the
+lowest score at which suggestions (top-1 at or above it) are right at least SUGGEST_PRECISION
+of the time; `confident` the lowest at which they are right 95% of the time. It writes
+factchecks/matching/model/matching.json and a summary in training/runs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT.parent / "shared" / "datasets" / "claim-matching"
+CONFIG_PATH = REPO_ROOT / "factchecks" / "matching" / "model" / "matching.json"
+RUNS_DIR = REPO_ROOT / "training" / "runs"
+TASKS = {"2a": "clef2021-task2a-en", "2b": "clef2021-task2b-en"}
+SPLITS = ("train", "dev")
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+SUGGEST_PRECISION = 0.90
+CONFIDENT_PRECISION = 0.95
+RRF_K = 60
+
+
+# --- data --------------------------------------------------------------------------------
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 30)
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def queries(task: str, split: str) -> tuple[list[dict[str, str]], dict[str, set[str]]]:
+    folder = DATA_DIR / TASKS[task]
+    relevant: dict[str, set[str]] = {}
+    for row in read_tsv(folder / f"qrels-{split}.tsv"):
+        relevant.setdefault(row["query_id"], set()).add(row["vclaim_id"])
+    return read_tsv(folder / f"queries-{split}.tsv"), relevant
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def average_precision_at(ranked: list[str], relevant: set[str], k: int = 5) -> float:
+    hits = 0
+    total = 0.0
+    for position, item in enumerate(ranked[:k], start=1):
+        if item in relevant:
+            hits += 1
+            total += hits / position
+    return total / len(relevant)
+
+
+def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
+    for position, item in enumerate(ranked, start=1):
+        if item in relevant:
+            return 1.0 / position
+    return 0.0
+
+
+def measures(rankings: dict[str, list[str]], relevant: dict[str, set[str]]) -> dict[str, float]:
+    ids = list(rankings)
+    return {
+        "map@5": float(np.mean([average_precision_at(rankings[q], relevant[q]) for q in ids])),
+        "mrr": float(np.mean([reciprocal_rank(rankings[q], relevant[q]) for q in ids])),
+        "p@1": float(np.mean([bool(rankings[q]) and rankings[q][0] in relevant[q] for q in ids])),
+    }
+
+
+# --- one collection, in its own process and database --------------------------------------
+
+
+def database_url(task: str) -> str:
+    server = urlsplit(os.environ.get("EVAL_DATABASE_URL", DEFAULT_SERVER))
+    return server._replace(path=f"/factcheck_eval_{task}").geturl()
+
+
+def ensure_database(url: str, *, fresh: bool) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def candidates_of(task: str, *, fresh: bool, out: Path) -> None:
+    """Run in a child process whose DATABASE_URL names the task's database: import and embed
+    the collection (unless there already), build the index, and write every query's
+    candidates with both scores."""
+    import django
+
+    sys.path.insert(0, str(REPO_ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "factcheck.settings.base"
+    django.setup()
+    from django.core.management import call_command
+
+    from factchecks.matching.config import load_config
+    from factchecks.matching.encoder import get_encoder
+    from factchecks.matching.engine import Matcher, build_index
+    from factchecks.matching.services import factchecks_needing_embedding
+    from factchecks.models import FactCheck
+    from factchecks.services import factchecks_import_file
+
+    call_command("migrate", verbosity=0)
+    encoder = get_encoder()
+    report: dict = {"task": task}
+    stale = factchecks_needing_embedding(model_version=encoder.version).exists()
+    if fresh or not FactCheck.objects.exists() or stale:
+        path = DATA_DIR / TASKS[task] / "vclaims.tsv"
+        started = time.monotonic()
+        cpu = time.process_time()
+        # The import's task embeds what it wrote: in-process here (no broker), after commit.
+        run = factchecks_import_file(data=path.read_bytes(), filename=path.name, format="clef-tsv")
+        report["import"] = {
+            "imported": run.imported,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "skipped": run.skipped,
+            "seconds": round(time.monotonic() - started, 1),
+            "cpu_seconds": round(time.process_time() - cpu, 1),
+        }
+    config = load_config()
+    started = time.monotonic()
+    index = build_index(encoder, config)
+    report["index_seconds"] = round(time.monotonic() - started, 1)
+    report["collection"] = len(index.ids)
+    matcher = Matcher(encoder=encoder, config=config, index=index)
+    external = dict(FactCheck.objects.values_list("pk", "external_id"))
+    report["splits"] = {}
+    for split in SPLITS:
+        rows, _relevant = queries(task, split)
+        per_query = {}
+        started = time.monotonic()
+        for row in rows:
+            found = matcher.match(row["text"])
+            per_query[row["query_id"]] = [
+                [external[m.factcheck_id], round(m.cosine, 6), round(m.bm25, 6)] for m in found
+            ]
+        report["splits"][split] = {
+            "candidates": per_query,
+            "ms_per_query": round(1000 * (time.monotonic() - started) / max(len(rows), 1), 1),
+        }
+    out.write_text(json.dumps(report), encoding="utf-8")
+
+
+def collect(task: str, *, fresh: bool) -> dict:
+    url = database_url(task)
+    ensure_database(url, fresh=fresh)
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        CELERY_BROKER_URL="",
+        DEBUG="true",
+        OMP_NUM_THREADS="1",
+        MATCH_INDEX_DIR=str(Path(tempfile.gettempdir()) / f"eval-match-index-{task}"),
+    )
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "candidates.json"
+        command = [sys.executable, __file__, "--child", task, "--out", str(out)]
+        if fresh:
+            command.append("--fresh")
+        subprocess.run(command, env=env, check=True)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+# --- fusion ------------------------------------------------------------------------------
+
+Candidates = list[list]  # [external_id, cosine, bm25]
+
+
+def ranked_by(candidates: Candidates, key) -> list[str]:
+    return [c[0] for c in sorted(candidates, key=lambda c: -key(c))]
+
+
+def rrf(candidates: Candidates) -> list[str]:
+    by_cosine = {c[0]: r for r, c in enumerate(sorted(candidates, key=lambda c: -c[1]))}
+    by_bm25 = {c[0]: r for r, c in enumerate(sorted(candidates, key=lambda c: -c[2]))}
+    return ranked_by(
+        candidates, lambda c: 1 / (RRF_K + by_cosine[c[0]]) + 1 / (RRF_K + by_bm25[c[0]])
+    )
+
+
+def logistic(weights: dict) -> callable:
+    def score(c: list) -> float:
+        z = weights["bias"] + weights["cosine"] * c[1] + weights["bm25"] * c[2]
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    return score
+
+
+def fit_logistic(features: np.ndarray, labels: np.ndarray, *, l2: float = 1e-3) -> dict:
+    """Logistic regression by Newton's method (two features and a bias): what scikit-learn
+    would fit, without it in the service's environment."""
+    x = np.hstack([features, np.ones((len(features), 1))])
+    w = np.zeros(x.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - labels) + l2 * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return {"cosine": float(w[0]), "bm25": float(w[1]), "bias": float(w[2])}
+
+
+def training_rows(reports: dict, split: str) -> tuple[np.ndarray, np.ndarray]:
+    features, labels = [], []
+    for task, report in reports.items():
+        _rows, relevant = queries(task, split)
+        for query_id, candidates in report["splits"][split]["candidates"].items():
+            for external_id, cosine, bm25 in candidates:
+                features.append([cosine, bm25])
+                labels.append(external_id in relevant[query_id])
+    return np.array(features), np.array(labels, dtype=float)
+
+
+# --- thresholds ---------------------------------------------------------------------------
+
+
+def suggestions(reports: dict, split: str, score) -> list[tuple[float, bool, bool]]:
+    """(top score, right, checked before) for each query as asked, and again with its right
+    fact-checks removed (never checked: whatever comes first is wrong)."""
+    out = []
+    for task, report in reports.items():
+        _rows, relevant = queries(task, split)
+        for query_id, candidates in report["splits"][split]["candidates"].items():
+            ranked = sorted(candidates, key=lambda c: -score(c))
+            if ranked:
+                out.append((score(ranked[0]), ranked[0][0] in relevant[query_id], True))
+            unseen = [c for c in ranked if c[0] not in relevant[query_id]]
+            if unseen:
+                out.append((score(unseen[0]), False, False))
+    return out
+
+
+def precision_at(rows: list[tuple[float, bool, bool]], threshold: float) -> dict:
+    shown = [r for r in rows if r[0] >= threshold]
+    right = sum(r[1] for r in shown)
+    checked = sum(r[2] for r in rows)
+    unseen_shown = sum(1 for r in shown if not r[2])
+    return {
+        "threshold": round(threshold, 4),
+        "suggested": len(shown),
+        "precision": round(right / len(shown), 4) if shown else None,
+        "recall": round(right / checked, 4) if checked else None,
+        "never_checked_suggested": round(unseen_shown / (len(rows) - checked), 4)
+        if len(rows) > checked
+        else None,
+    }
+
+
+def lowest_threshold(rows, precision: float) -> float | None:
+    """The lowest score from which on suggestions are right at least `precision` of the
+    time (on every threshold above it as well, so that raising it never loses precision)."""
+    candidates = sorted({r[0] for r in rows})
+    best = None
+    for threshold in reversed(candidates):
+        result = precision_at(rows, threshold)
+        if result["precision"] is None or result["precision"] < precision:
+            break
+        best = threshold
+    return best
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def table(reports: dict, weights: dict) -> dict:
+    fused = logistic(weights)
+    methods = {
+        "bm25": lambda cs: ranked_by(cs, lambda c: c[2]),
+        "dense": lambda cs: ranked_by(cs, lambda c: c[1]),
+        "rrf": rrf,
+        "fused": lambda cs: ranked_by(cs, fused),
+    }
+    result: dict = {}
+    for task, report in reports.items():
+        for split in SPLITS:
+            _rows, relevant = queries(task, split)
+            candidates = report["splits"][split]["candidates"]
+            for name, rank in methods.items():
+                rankings = {q: rank(cs) for q, cs in candidates.items()}
+                result[f"{task}/{split}/{name}"] = measures(rankings, relevant)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="refit fusion and thresholds")
+    parser.add_argument("--fresh", action="store_true", help="import the collections again")
+    parser.add_argument("--tasks", nargs="+", choices=sorted(TASKS), default=sorted(TASKS))
+    parser.add_argument("--child", choices=sorted(TASKS), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        candidates_of(arguments.child, fresh=arguments.fresh, out=arguments.out)
+        return 0
+
+    config = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    reports = {task: collect(task, fresh=arguments.fresh) for task in arguments.tasks}
+    if arguments.fit:
+        features, labels = training_rows(reports, "train")
+        fusion = fit_logistic(features, labels)
+        config["fusion"] = {"method": "logistic", **{k: round(v, 4) for k, v in fusion.items()}}
+    weights = config["fusion"]
+    score = logistic(weights)
+    dev_rows = suggestions(reports, "dev", score)
+    train_rows = suggestions(reports, "train", score)
+    if arguments.fit:
+        suggest = lowest_threshold(dev_rows, SUGGEST_PRECISION)
+        confident = lowest_threshold(dev_rows, CONFIDENT_PRECISION)
+        config["thresholds"] = {
+            "suggest": round(suggest, 4) if suggest is not None else 1.0,
+            "confident": round(confident, 4) if confident is not None else None,
+        }
+    thresholds = config["thresholds"]
+    calibration = {}
+    for name in ("suggest", "confident"):
+        if thresholds.get(name) is not None:
+            calibration[name] = {
+                "dev": precision_at(dev_rows, thresholds[name]),
+                "train": precision_at(train_rows, thresholds[name]),
+            }
+    summary = {
+        "version": config["version"],
+        "fusion": weights,
+        "thresholds": thresholds,
+        "measures": table(reports, weights),
+        "calibration": calibration,
+        "collections": {
+            task: {
+                "fact_checks": report["collection"],
+                "import": report.get("import"),
+                "index_seconds": report["index_seconds"],
+                "ms_per_query": {s: report["splits"][s]["ms_per_query"] for s in SPLITS},
+            }
+            for task, report in reports.items()
+        },
+    }
+    print(json.dumps(summary, indent=2))
+    print()
+    print("| collection | split | method | MAP@5 | MRR | P@1 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for key, value in summary["measures"].items():
+        task, split, method = key.split("/")
+        print(
+            f"| {TASKS[task]} | {split} | {method} | {value['map@5']:.3f} | "
+            f"{value['mrr']:.3f} | {value['p@1']:.3f} |"
+        )
+    if arguments.fit:
+        CONFIG_PATH.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        RUNS_DIR.mkdir(exist_ok=True)
+        (RUNS_DIR / f"matching-{config['version']}.json").write_text(
+            json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
