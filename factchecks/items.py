@@ -12,7 +12,7 @@ from sources.fetcher import InvalidURLError, normalize_url
 from .language import detect_language
 from .publishers import KnownPublisher
 from .ratings import RatingReading, read_rating
-from .text import claim_digest, url_key
+from .text import claim_digest, storable_json, url_key
 
 MAX_EXTERNAL_ID = 500
 MAX_CLAIMANT = 500
@@ -97,6 +97,8 @@ class FactCheckData:
     claim_digest: str = field(init=False)
 
     def __post_init__(self) -> None:
+        self.raw = storable_json(self.raw)
+        self.external_id = storable_json(self.external_id)
         self.review_url_key = url_key(self.review_url)
         self.claim_digest = claim_digest(self.claim_text)
         if len(self.external_id) > MAX_EXTERNAL_ID:

@@ -209,6 +209,15 @@ def _import(
                 read_items.append((entry.position, entry.read()))
             except SkipItem as skip:
                 writer.skip(Skipped(entry.position, "", skip.reason))
+            except Exception as exc:  # a fault of ours on odd input ends this item, not the import
+                logger.exception("Reading item %s of import %s failed.", entry.position, run.pk)
+                writer.skip(
+                    Skipped(
+                        entry.position,
+                        "",
+                        f"The item could not be read ({type(exc).__name__}); it was left out.",
+                    )
+                )
         writer.write(read_items)
         if progress is not None:
             progress(start + len(batch), len(entries))
@@ -292,7 +301,7 @@ class _Writer:
         try:
             with transaction.atomic():
                 outcome = self._write_batch(items)
-        except DatabaseError:
+        except (DatabaseError, ValueError):
             # Some item the database refuses (or a row another import added meanwhile):
             # each item again on its own, so that only the broken one is skipped.
             for position, data in items:
@@ -402,7 +411,8 @@ class _Writer:
                 # more finds that row. A second refusal is a conflict between two rows.
                 if attempt == 2:
                     self.skip(Skipped(position, data.label, _conflict_reason(exc)))
-            except DatabaseError as exc:
+            except (DatabaseError, ValueError) as exc:
+                # ValueError: what the driver cannot encode.
                 logger.warning("Fact-check item %s could not be stored: %s", position, exc)
                 self.skip(
                     Skipped(

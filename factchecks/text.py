@@ -17,6 +17,8 @@ from dateutil import parser as date_parser
 _DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 # PostgreSQL text cannot hold NUL; other C0 controls are noise in a claim.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lone surrogate ("\ud800", which JSON allows and UTF-8 cannot encode) stands for nothing.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # The shapes nearly every feed and collection uses, read without dateutil (about a tenth of
 # its cost, which counts over a collection of 20,000 rows).
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d)")
@@ -63,7 +65,25 @@ def clean_text(value: Any) -> str:
         # nh3 drops tags (and what script and style elements hold) and escapes what is left.
         text = html.unescape(nh3.clean(text, tags=set()))
     text = _CONTROL.sub("", text)
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     return " ".join(text.split())
+
+
+def storable_json(value: Any) -> Any:
+    """`value` (parsed JSON) as the database can keep it: strings without NUL, which jsonb
+    refuses, and with lone surrogates, which UTF-8 cannot encode, as U+FFFD."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if not value.isascii() and _SURROGATE.search(value):
+            value = _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, dict):
+        return {storable_json(key): storable_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable_json(item) for item in value]
+    return value
 
 
 def number_text(value: Any) -> str:

@@ -1,6 +1,8 @@
 """The fact-check API: who may import and read, the import report, filters and pages, and
 bad input answered with a 400 saying what to change, nothing written."""
 
+import json
+
 import pytest
 
 from factchecks.models import FactCheck, ImportRun
@@ -266,3 +268,24 @@ def test_a_declared_language_is_kept_and_others_are_detected(api_as, erin, newsb
 
     assert (items["pt"]["language"], items["pt"]["language_detected"]) == ("pt", False)
     assert (items["de"]["language"], items["de"]["language_detected"]) == ("de", True)
+
+
+def test_characters_the_database_cannot_keep_do_not_cost_the_item(api_as, erin, newsbot):
+    # NUL, which JSON allows and PostgreSQL does not, and a lone surrogate, which JSON-LD in a
+    # page may hold and UTF-8 cannot encode.
+    with_nul = claimreview(url="https://factcheck.example.org/nul", description="a\u0000b")
+    page_review = json.dumps(
+        claimreview(url="https://factcheck.example.org/surrogate", claimReviewed="CLAIM")
+    ).replace('"CLAIM"', '"The toll \\ud800 doubled."')
+    page = f'<html><head><script type="application/ld+json">{page_review}</script></head></html>'
+
+    first = api_as(erin).post(IMPORTS, {"document": with_nul}, format="json")
+    second = api_as(erin).post(IMPORTS, {"content": page}, format="json")
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    items = {i["review_url"]: i for i in api_as(newsbot).get(FACTCHECKS).json()["results"]}
+    assert items["https://factcheck.example.org/surrogate"]["claim_text"] == (
+        "The toll \ufffd doubled."
+    )
+    nul_id = items["https://factcheck.example.org/nul"]["id"]
+    assert api_as(newsbot).get(f"{FACTCHECKS}{nul_id}/").json()["raw"]["description"] == "ab"
