@@ -112,7 +112,7 @@ def jsonld_of_page(html: bytes, *, charset: str = "") -> PageJsonLd:
     for number, script in enumerate(scripts, start=1):
         try:
             items = extractor.extract_items(script)
-        except (ValueError, RecursionError) as exc:
+        except Exception as exc:  # the parsers raise several types on malformed JSON-LD
             malformed.append(f"JSON-LD block {number} is malformed: {_short(exc)}")
             continue
         find_claimreviews(items, found)

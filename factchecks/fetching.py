@@ -11,6 +11,7 @@ watchdog, and the fetcher's body cap (FETCH_MAX_BODY_BYTES), counted as the body
 from __future__ import annotations
 
 import dataclasses
+import logging
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -41,6 +42,8 @@ from .errors import FetchFailed, FetchRefused, ImportRefused, InputTooLarge
 DOCUMENT_CONTENT_TYPES = frozenset(
     {"application/ld+json", "application/feed+json", "text/tab-separated-values"}
 )
+logger = logging.getLogger(__name__)
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 READ_CHUNK_BYTES = 64 * 1024
 
@@ -67,6 +70,13 @@ def fetch_document(url: str, *, policy: FetchPolicy | None = None) -> FetchedDoc
         return _fetch(url, policy=policy)
     except FetchFailure as failure:
         raise _refusal(failure) from None
+    except Exception as exc:  # a fault of ours, or of a library on a hostile answer
+        logger.exception("Fetching %s for an import failed inside the fetch.", url)
+        raise FetchFailed(
+            f"{url} could not be read ({type(exc).__name__}); try again later, or import the "
+            "page or feed as a file.",
+            details={"kind": str(FetchErrorKind.FETCHER_ERROR)},
+        ) from exc
 
 
 def url_refusal(url: str, *, policy: FetchPolicy | None = None) -> str:

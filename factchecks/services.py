@@ -28,7 +28,7 @@ from factcheck.errors import InvalidInput, NotPermitted
 from sources.fetcher import InvalidURLError, validate_fetchable_url
 
 from .documents import AUTO, Document, Skipped, looks_like_page, read_document, read_value
-from .errors import ImportRefused, NothingImported
+from .errors import ImportRefused, NothingImported, UnreadableDocument
 from .fetching import fetch_document, url_refusal
 from .items import FactCheckData, ReadOptions, SkipItem
 from .models import FactCheck, FeedSubscription, ImportRun, ImportSource, Publisher
@@ -191,6 +191,14 @@ def _import(
     except ImportRefused as refusal:
         _finish(run, state=ImportRun.State.FAILED, error=refusal.message)
         raise
+    except Exception as exc:  # a fault of ours on odd input: refused, recorded, never a 500
+        logger.exception("Reading the input of import %s failed.", run.pk)
+        refusal = UnreadableDocument(
+            f"{location or 'The input'} could not be read ({type(exc).__name__}). Check that "
+            "it is ClaimReview JSON-LD, a fact-check page or a CLEF collection."
+        )
+        _finish(run, state=ImportRun.State.FAILED, error=refusal.message)
+        raise refusal from exc
     run.format = document.format
     run.items = len(document.entries) + len(document.skipped)
     run.save(update_fields=["source", "format", "items"])
