@@ -4,6 +4,7 @@ import contextlib
 
 from django.db.models import Prefetch, QuerySet
 
+from reviews import selectors as review_selectors
 from reviews.models import Claim
 
 from .models import Article, ArticleLink
@@ -39,3 +40,9 @@ def article_by_url(url: str, *, among: QuerySet[Article] | None = None) -> Artic
         .order_by("-created_at")
         .first()
     )
+
+
+def article_list_with_claim_counts() -> QuerySet[Article]:
+    """`article_list`, each article with the counts of its claims that
+    `reviews.selectors.with_claim_counts` adds."""
+    return review_selectors.with_claim_counts(article_list())

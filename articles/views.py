@@ -4,7 +4,6 @@ Writes go through articles.services (ingest) and reviews.services (triage, poste
 review pages)."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from reviews import selectors as review_selectors
 from reviews.forms import BoostForm, DismissForm
 from reviews.models import Claim, ClaimState, VerdictState
 from reviews.rendering import marked_up_body
-from reviews.workflow import OPEN, TRIAGE_MOVES, Move, allowed_moves, may, role_may
+from reviews.workflow import TRIAGE_MOVES, Move, allowed_moves, may, role_may
 
 from . import selectors, services
 from .extraction.scorer import ScorerUnavailable
@@ -31,11 +30,7 @@ LIST_SIZE = 100
 @role_required(*CHECKERS)
 @require_GET
 def article_list(request):
-    articles = selectors.article_list().annotate(
-        claim_count=Count("claims"),
-        published_count=Count("claims", filter=Q(claims__state=ClaimState.PUBLISHED)),
-        open_count=Count("claims", filter=Q(claims__state__in=OPEN)),
-    )[:LIST_SIZE]
+    articles = selectors.article_list_with_claim_counts()[:LIST_SIZE]
     return render_page(request, "articles/article_list.html", {"articles": articles})
 
 
@@ -82,7 +77,7 @@ def article_new(request):
                         request, "Fetching the page; its claims appear here once it is read."
                     )
                 else:
-                    count = article.claims.count()
+                    count = review_selectors.article_claim_count(article=article)
                     messages.success(
                         request, f"Article stored: {count} claim{'s' if count != 1 else ''} found."
                     )
@@ -94,12 +89,8 @@ def _claims_with_verdicts(article: Article, user) -> list[Claim]:
     """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
     draft or a submitted verdict only for its author and editors), or None; and `may`: the
     triage moves `user` may make on it."""
-    claims = list(
-        Claim.objects.filter(article=article).select_related("assignee").order_by("start")
-    )
-    visible = review_selectors.verdicts_visible_on_claims(claims=claims, user=user)
+    claims = review_selectors.article_claims_with_verdicts(article=article, user=user)
     for claim in claims:
-        claim.current_verdict = visible.get(claim.pk)
         claim.may = may(allowed_moves(claim, user, among=TRIAGE_MOVES))
     return claims
 
@@ -131,9 +122,7 @@ def article_detail(request, pk: int):
             "in_progress": article.ingest_state in IN_PROGRESS,
             "ingest_failed": article.ingest_state == Article.IngestState.FAILED,
             # The public summary exists only once something on the article is published.
-            "has_public_summary": review_selectors.articles_with_published_verdicts()
-            .filter(pk=article.pk)
-            .exists(),
+            "has_public_summary": review_selectors.article_has_published_verdict(article=article),
             "may_triage": any(role_may(request.user, move) for move in TRIAGE_MOVES),
             "may_sign_off": role_may(request.user, Move.APPROVE),
             "dismiss_form": DismissForm(),

@@ -1,12 +1,16 @@
 """Reads of the review workflow worth naming, scoped to what the caller may see."""
 
+import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import (
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -17,9 +21,15 @@ from django.db.models.functions import Now
 
 from accounts.roles import CHECKERS, EDITORS, user_has_any_role
 from articles.models import Article
+from sources.selectors import FETCH_FAILED, FETCH_PENDING, latest_successful_snapshots
 
 from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
-from .workflow import IN_REVIEW, VERDICT_OPEN
+from .workflow import IN_REVIEW, OPEN, QUEUE_ORDER, VERDICT_OPEN, Move
+
+# What is left of a claim's lease on the database clock, which the services judge it by.
+LEASE_LEFT = ExpressionWrapper(F("lease_expires_at") - Now(), output_field=DurationField())
+# How much of an evidence page's text the workspace shows under its title.
+SNAPSHOT_EXCERPT_CHARS = 360
 
 
 def claims_visible_to(user) -> QuerySet[Claim]:
@@ -57,6 +67,81 @@ def claim_with_evidence(claim: Claim) -> Claim:
     return claim
 
 
+def claim_counts_by_state(claims: QuerySet[Claim]) -> dict[str, int]:
+    """How many of `claims` are in each state, for the states any of them is in."""
+    return dict(
+        claims.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+
+
+def lease_seconds_left(claim: Claim) -> int | None:
+    """Whole seconds left of the lease of a claim read with LEASE_LEFT: 0 once it ran out,
+    never 0 while it runs; None when it has no lease."""
+    if claim.lease_left is None:
+        return None
+    return max(0, math.ceil(claim.lease_left.total_seconds()))
+
+
+def claims_in_review_held_by(user) -> list[Claim]:
+    """The claims in review that `user` holds, by state and the lease that runs out first,
+    each with `lease_seconds_left`."""
+    claims = list(
+        claims_visible_to(user)
+        .filter(assignee=user, state__in=IN_REVIEW)
+        .annotate(lease_left=LEASE_LEFT)
+        .order_by("state", "lease_expires_at", "id")
+    )
+    for claim in claims:
+        claim.lease_seconds_left = lease_seconds_left(claim)
+    return claims
+
+
+def claims_queued(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The queued claims of `claims`, in the order the queue hands them out."""
+    return claims.filter(state=ClaimState.QUEUED).order_by(*QUEUE_ORDER)
+
+
+def claims_visible_with_lease_left(user) -> QuerySet[Claim]:
+    """`claims_visible_to(user)`, each with `lease_left` (LEASE_LEFT)."""
+    return claims_visible_to(user).annotate(lease_left=LEASE_LEFT)
+
+
+def article_claims(*, article: Article) -> QuerySet[Claim]:
+    """The article's claims in the order they appear in its body."""
+    return Claim.objects.filter(article=article).order_by("start")
+
+
+def article_claims_with_verdicts(*, article: Article, user) -> list[Claim]:
+    """`article_claims` with their assignees, each with `current_verdict`: the verdict `user`
+    sees on it (see `verdicts_visible_on_claims`), or None."""
+    claims = list(article_claims(article=article).select_related("assignee"))
+    visible = verdicts_visible_on_claims(claims=claims, user=user)
+    for claim in claims:
+        claim.current_verdict = visible.get(claim.pk)
+    return claims
+
+
+def article_claim_count(*, article: Article) -> int:
+    """How many claims were found in the article, whatever became of them."""
+    return Claim.objects.filter(article=article).count()
+
+
+def claim_evidence_with_snapshots(*, claim: Claim) -> list[EvidenceLink]:
+    """The claim's evidence, oldest first, with its sources and who added it; each link with
+    `snapshot`, its source's latest successful fetch with an excerpt of its text
+    (`sources.selectors.latest_successful_snapshots`) or None, and `fetch_pending` and
+    `fetch_failed`: whether its page is still to be read, or could not be."""
+    links = list(claim_with_evidence(claim).evidence.all())
+    latest = latest_successful_snapshots(
+        source_ids={link.source_id for link in links}, excerpt_chars=SNAPSHOT_EXCERPT_CHARS
+    )
+    for link in links:
+        link.fetch_pending = link.source.state in FETCH_PENDING
+        link.fetch_failed = link.source.state in FETCH_FAILED
+        link.snapshot = latest.get(link.source_id)
+    return links
+
+
 def _sees_open_verdict(verdict: Verdict, user) -> bool:
     """Work in progress (a draft, or a verdict waiting for sign-off) is for its author and
     editors only."""
@@ -88,9 +173,88 @@ def verdicts_visible_on_claims(*, claims: list[Claim], user) -> dict[int, Verdic
     return visible
 
 
+def open_verdict_by(*, claim: Claim, author) -> Verdict | None:
+    """`author`'s verdict in progress on the claim, with its author; None when they have
+    none (the claim may have someone else's)."""
+    return (
+        Verdict.objects.filter(claim=claim, state__in=VERDICT_OPEN, author=author)
+        .select_related("author")
+        .first()
+    )
+
+
+def verdicts_for_signoff_review() -> QuerySet[Verdict]:
+    """Verdicts with what the sign-off page shows of them: their claim and its article, their
+    author and the editor who signed them off."""
+    return Verdict.objects.select_related("claim__article", "author", "signed_off_by")
+
+
+def verdicts_awaiting_signoff() -> QuerySet[Verdict]:
+    """Verdicts submitted for sign-off, longest waiting first, with their claim, its article
+    and their author."""
+    return (
+        Verdict.objects.filter(state=VerdictState.SUBMITTED)
+        .select_related("claim__article", "author")
+        .order_by("submitted_at", "id")
+    )
+
+
+def verdicts_published_latest(*, limit: int) -> QuerySet[Verdict]:
+    """The `limit` verdicts published last, newest first, with their claim and the editor who
+    signed them off."""
+    return (
+        Verdict.objects.filter(state=VerdictState.PUBLISHED)
+        .select_related("claim", "signed_off_by")
+        .order_by("-published_at")[:limit]
+    )
+
+
+def published_verdicts_on_article(*, article: Article) -> QuerySet[Verdict]:
+    """The article's published verdicts, with their claims, in the order the claims appear
+    in its body."""
+    return (
+        Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
+        .select_related("claim")
+        .order_by("claim__start")
+    )
+
+
 def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
     return (
         ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("created_at", "id")
+    )
+
+
+def claim_latest_return(*, claim: Claim) -> ReviewEvent | None:
+    """The latest return of the claim's verdict to its fact-checker, with the editor who
+    returned it and their comment; None when it was never returned."""
+    return (
+        ReviewEvent.objects.filter(claim=claim, action=Move.RETURN)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def return_comments(*, verdict: Verdict) -> QuerySet[ReviewEvent]:
+    """Every return of the verdict to its fact-checker, oldest first, with the editor who
+    returned it and their comment."""
+    return (
+        ReviewEvent.objects.filter(verdict=verdict, action=Move.RETURN)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def verdict_last_edit(*, verdict: Verdict) -> ReviewEvent | None:
+    """The latest event that started or edited the verdict's text, with who made it."""
+    return (
+        ReviewEvent.objects.filter(
+            verdict=verdict, action__in=[Move.START_VERDICT, Move.EDIT_VERDICT]
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 
@@ -280,6 +444,23 @@ def articles_with_published_verdicts() -> QuerySet[Article]:
     )
 
 
+def article_has_published_verdict(*, article: Article) -> bool:
+    """Whether the public and API clients may know of the article (see
+    `articles_with_published_verdicts`)."""
+    return articles_with_published_verdicts().filter(pk=article.pk).exists()
+
+
+def with_claim_counts(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles`, each with how many claims were found in it (`claim_count`), how many have
+    a published verdict (`published_count`) and how many have work left on them
+    (`open_count`: workflow.OPEN)."""
+    return articles.annotate(
+        claim_count=Count("claims"),
+        published_count=Count("claims", filter=Q(claims__state=ClaimState.PUBLISHED)),
+        open_count=Count("claims", filter=Q(claims__state__in=OPEN)),
+    )
+
+
 def _published_ratings(article) -> dict[str, int]:
     by_rating = dict(
         Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
@@ -299,12 +480,7 @@ def article_published_summary(*, article) -> dict:
 
 def article_claim_summary(*, article) -> dict:
     """Counts of an article's claims by where they stand, and of its published ratings."""
-    by_state = dict(
-        Claim.objects.filter(article=article)
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
+    by_state = claim_counts_by_state(Claim.objects.filter(article=article))
     return {
         "found": sum(by_state.values()),
         ClaimState.TRIAGE.value: by_state.get(ClaimState.TRIAGE, 0),

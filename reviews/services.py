@@ -7,6 +7,7 @@ evidence) are scheduled after commit by the services they belong to.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -18,12 +19,19 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from articles.models import Article
-from factcheck.errors import Conflict, InvalidInput, InvalidTransition, StaleVersion
+from factcheck.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+)
 from factcheck.prepared import FixedStatement
 from factcheck.rows import ModelColumns
 from sources.models import Source
 
-from . import signals
+from . import selectors, signals
 from .models import (
     Claim,
     ClaimState,
@@ -608,6 +616,57 @@ def verdict_submit(*, verdict: Verdict, by, expected_version: int) -> Verdict:
             verdict=verdict,
         )
     return verdict
+
+
+@dataclass(frozen=True)
+class VerdictSaved:
+    """What `verdict_save` did."""
+
+    verdict: Verdict
+    changed: bool
+    """Whether the save wrote a new version: an edit that changes nothing writes none."""
+    submitted: bool = False
+    submit_refusal: DomainError | None = None
+    """Why the verdict, saved, was not submitted when it was asked to be."""
+
+
+def verdict_save(
+    *, claim: Claim, by, expected_version: int | None, submit: bool = False, **fields
+) -> VerdictSaved:
+    """Save `by`'s verdict on `claim` as the page's verdict form does, then submit it when
+    `submit`: start the verdict when the form was loaded without one (`expected_version`
+    None), otherwise edit `by`'s verdict in progress against the version the form was loaded
+    with.
+
+    The save and the submission are two transactions: a save stands when the submission is
+    refused, and `submit_refusal` says why. Raises StaleVersion when the verdict changed since
+    the form was loaded (or was started after a form loaded without one), NotFound when `by`
+    has no verdict in progress on the claim to edit any more, and any refusal of the save."""
+    current = selectors.open_verdict_by(claim=claim, author=by)
+    if expected_version is None:
+        if current is not None:
+            raise StaleVersion(
+                "The verdict was started after you loaded the form.",
+                details={"current_version": current.version},
+            )
+        verdict = verdict_create(claim=claim, by=by, **fields)
+        changed = True
+    elif current is None:
+        raise NotFound("The verdict is no longer open for changes.")
+    else:
+        verdict = verdict_update(
+            verdict=current, by=by, expected_version=expected_version, **fields
+        )
+        changed = verdict.version != expected_version
+    if not submit:
+        return VerdictSaved(verdict=verdict, changed=changed)
+    try:
+        verdict = verdict_submit(verdict=verdict, by=by, expected_version=verdict.version)
+    except StaleVersion:
+        raise
+    except DomainError as refused:
+        return VerdictSaved(verdict=verdict, changed=changed, submit_refusal=refused)
+    return VerdictSaved(verdict=verdict, changed=changed, submitted=True)
 
 
 def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str = "") -> Verdict:

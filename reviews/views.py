@@ -3,22 +3,18 @@ serve fact-checkers and editors. Every change a page makes goes through reviews.
 and a refusal by a service is shown to the person as a message."""
 
 import json
-import math
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DurationField, ExpressionWrapper, F
-from django.db.models.functions import Now, Substr
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import CHECKERS
-from factcheck.errors import DomainError, StaleVersion
+from factcheck.errors import DomainError, NotFound, StaleVersion
 from factcheck.pages import is_htmx, redirect_back, render_page, role_required
-from sources.models import Source, SourceSnapshot
 
 from . import selectors, services
 from .forms import (
@@ -30,40 +26,26 @@ from .forms import (
     ReturnForm,
     VerdictForm,
 )
-from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
+from .models import Claim, ClaimState, Verdict, VerdictState
 from .presenters import claimreview_for_verdict
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (
     HOLDER_MOVES,
-    IN_REVIEW,
     RULES,
     SIGNOFF_MOVES,
-    VERDICT_OPEN,
     Move,
     allowed_moves,
-    claim_may_work,
+    claim_work_refusal,
     may,
     refusal,
     role_may,
 )
 
-PENDING_FETCH_STATES = (Source.State.PENDING, Source.State.FETCHING)
-FAILED_FETCH_STATES = (Source.State.FAILED, Source.State.BLOCKED)
 # The states' names for the templates, which compare with them rather than spell them out.
 STATES = {"ClaimState": ClaimState, "VerdictState": VerdictState}
-# What is left of a claim's lease on the database clock, which the services judge it by.
-LEASE_LEFT = ExpressionWrapper(F("lease_expires_at") - Now(), output_field=DurationField())
-EXCERPT_CHARS = 360
 QUEUE_PAGE_SIZE = 50
-
-
-def _lease_seconds_left(claim: Claim) -> int | None:
-    """Whole seconds left of the lease of a claim annotated with LEASE_LEFT: 0 once it ran
-    out, never 0 while it runs."""
-    if claim.lease_left is None:
-        return None
-    return max(0, math.ceil(claim.lease_left.total_seconds()))
+RECENTLY_PUBLISHED = 10
 
 
 def _form_errors(form) -> str:
@@ -101,17 +83,7 @@ def queue(request):
     visible = selectors.claims_visible_to(request.user)
     filters = QueueFilterForm(request.GET or None)
     filtered = filters.filter(visible) if filters.is_valid() else visible
-    counts = dict(
-        filtered.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
-    )
-    my_claims = list(
-        visible.filter(assignee=request.user, state__in=IN_REVIEW)
-        .annotate(lease_left=LEASE_LEFT)
-        .order_by("state", "lease_expires_at", "id")
-    )
-    for claim in my_claims:
-        claim.lease_seconds_left = _lease_seconds_left(claim)
-    waiting = filtered.filter(state=ClaimState.QUEUED).order_by("-priority", "created_at", "id")
+    counts = selectors.claim_counts_by_state(filtered)
     return render_page(
         request,
         "reviews/queue.html",
@@ -122,8 +94,8 @@ def queue(request):
                 {"state": value, "label": label, "count": counts.get(value, 0)}
                 for value, label in ClaimState.choices
             ],
-            "my_claims": my_claims,
-            "waiting": waiting[:QUEUE_PAGE_SIZE],
+            "my_claims": selectors.claims_in_review_held_by(request.user),
+            "waiting": selectors.claims_queued(filtered)[:QUEUE_PAGE_SIZE],
             "waiting_count": counts.get(ClaimState.QUEUED, 0),
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
             **STATES,
@@ -149,71 +121,14 @@ def queue_take_next(request):
 # --- the claim workspace --------------------------------------------------------------------
 
 
-def _evidence_with_snapshots(claim: Claim) -> list[EvidenceLink]:
-    """The claim's evidence, each link with `snapshot`: its source's latest successful fetch
-    (title and an excerpt), or None."""
-    links = list(
-        EvidenceLink.objects.filter(claim=claim)
-        .select_related("source", "added_by")
-        .order_by("created_at", "id")
-    )
-    snapshots = (
-        SourceSnapshot.objects.filter(
-            source_id__in={link.source_id for link in links}, error_kind=""
-        )
-        .annotate(excerpt=Substr("text", 1, EXCERPT_CHARS))
-        .only("id", "source_id", "title", "final_url", "fetched_at", "status_code")
-        .order_by("source_id", "-fetched_at", "-id")
-    )
-    latest: dict[int, SourceSnapshot] = {}
-    for snapshot in snapshots:
-        latest.setdefault(snapshot.source_id, snapshot)
-    for link in links:
-        link.fetch_pending = link.source.state in PENDING_FETCH_STATES
-        link.fetch_failed = link.source.state in FAILED_FETCH_STATES
-        link.snapshot = latest.get(link.source_id)
-        if link.snapshot is not None and len(link.snapshot.excerpt) == EXCERPT_CHARS:
-            link.snapshot.excerpt = link.snapshot.excerpt.rstrip() + "…"
-    return links
-
-
 def _evidence_context(claim: Claim, *, may_work: bool) -> dict:
-    links = _evidence_with_snapshots(claim)
+    links = selectors.claim_evidence_with_snapshots(claim=claim)
     return {
         "claim": claim,
         "evidence": links,
         "fetch_pending": any(link.fetch_pending for link in links),
         "may_work": may_work,
     }
-
-
-def _refusal_to_work(claim: Claim, user) -> DomainError | None:
-    """The rulebook's refusal to let `user` work on `claim` now, asked before a page shows
-    or does anything with the claim's verdict."""
-    try:
-        claim_may_work(claim=claim, user=user)
-    except DomainError as refused:
-        return refused
-    return None
-
-
-def _own_open_verdict(claim: Claim, user) -> Verdict | None:
-    """The caller's own verdict in progress on the claim: the only one a save compares with,
-    so a refused or conflicting save never shows or confirms anyone else's work."""
-    return (
-        Verdict.objects.filter(claim=claim, state__in=VERDICT_OPEN, author=user)
-        .select_related("author")
-        .first()
-    )
-
-
-def _latest_return(claim: Claim) -> ReviewEvent | None:
-    return (
-        ReviewEvent.objects.filter(claim=claim, action=Move.RETURN)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-        .first()
-    )
 
 
 def _workspace(
@@ -227,10 +142,7 @@ def _workspace(
     status: int = 200,
 ):
     user = request.user
-    claim = get_object_or_404(
-        selectors.claims_visible_to(user).select_related("article").annotate(lease_left=LEASE_LEFT),
-        pk=claim_id,
-    )
+    claim = get_object_or_404(selectors.claims_visible_with_lease_left(user), pk=claim_id)
     article = claim.article
     verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
     moves = allowed_moves(claim, user, verdict=verdict, among=HOLDER_MOVES)
@@ -247,11 +159,12 @@ def _workspace(
             if verdict
             else {}
         )
-    article_claims = list(
-        selectors.claims_visible_to(user).filter(article_id=article.pk).order_by("start")
+    lease_seconds_left = (
+        selectors.lease_seconds_left(claim) if claim.state == ClaimState.ASSIGNED else None
     )
-    lease_seconds_left = _lease_seconds_left(claim) if claim.state == ClaimState.ASSIGNED else None
-    latest_return = _latest_return(claim) if claim.state == ClaimState.RETURNED else None
+    latest_return = (
+        selectors.claim_latest_return(claim=claim) if claim.state == ClaimState.RETURNED else None
+    )
     return render_page(
         request,
         "reviews/claim_workspace.html",
@@ -259,9 +172,11 @@ def _workspace(
             "claim": claim,
             "article": article,
             "body_html": marked_up_body(
-                article.body, article_claims, current_id=claim.pk, href=_claim_href
+                article.body,
+                selectors.article_claims(article=article),
+                current_id=claim.pk,
+                href=_claim_href,
             ),
-            "other_claims": [c for c in article_claims if c.pk != claim.pk],
             "verdict": verdict,
             "verdict_rating": RATING_SCALE.get(verdict.rating) if verdict else None,
             "rationale_html": markdown_html(verdict.rationale) if verdict else "",
@@ -293,7 +208,7 @@ def claim_workspace(request, pk: int):
 def claim_evidence(request, pk: int):
     """The evidence list alone: polled while any source is still being fetched."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
-    may_work = _refusal_to_work(claim, request.user) is None
+    may_work = claim_work_refusal(claim=claim, user=request.user) is None
     return render(
         request, "reviews/_evidence_list.html", _evidence_context(claim, may_work=may_work)
     )
@@ -304,15 +219,15 @@ def claim_evidence(request, pk: int):
 def evidence_add(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     form = EvidenceForm(request.POST)
-    refusal = _refusal_to_work(claim, request.user)
+    refused = claim_work_refusal(claim=claim, user=request.user)
     error = ""
-    if refusal is not None:
-        error = refusal.message
+    if refused is not None:
+        error = refused.message
     elif form.is_valid():
         try:
             services.evidence_add(claim=claim, by=request.user, **form.cleaned_data)
-        except DomainError as refused:
-            error = refused.message
+        except DomainError as not_added:
+            error = not_added.message
         else:
             if not is_htmx(request):
                 messages.success(request, "Evidence added; its page is being fetched.")
@@ -323,7 +238,7 @@ def evidence_add(request, pk: int):
     status = 400 if error else 200
     if is_htmx(request):
         context = {
-            **_evidence_context(claim, may_work=refusal is None),
+            **_evidence_context(claim, may_work=refused is None),
             "evidence_form": form,
             "evidence_error": error,
         }
@@ -337,18 +252,13 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
 
     The form comes back with the person's values and the saved version, so saving again is a
     deliberate choice to replace the other version, never a silent overwrite."""
-    saved = _own_open_verdict(claim, request.user)
+    # Only the caller's own verdict, the one a save compares with: a conflicting save never
+    # shows or confirms anyone else's work.
+    saved = selectors.open_verdict_by(claim=claim, author=request.user)
     if saved is None:
         messages.error(request, "The verdict is no longer open for changes.")
         return redirect("claim-workspace", claim.pk)
-    last_change = (
-        ReviewEvent.objects.filter(
-            verdict=saved, action__in=[Move.START_VERDICT, Move.EDIT_VERDICT]
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    last_change = selectors.verdict_last_edit(verdict=saved)
     yours = form.verdict_fields()
     rating_labels = {value: d.label for value, d in RATING_SCALE.items()}
     rows = [
@@ -389,58 +299,44 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
 @require_POST
 def verdict_save(request, pk: int):
     """Save the draft (and submit it, when asked) against the version the form was loaded with,
-    through the services the API uses: an edit that changes nothing saves nothing."""
+    through `services.verdict_save`, which makes the moves the API makes: an edit that changes
+    nothing saves nothing."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
-    refusal = _refusal_to_work(claim, request.user)
-    if refusal is not None:
+    refused = claim_work_refusal(claim=claim, user=request.user)
+    if refused is not None:
         # Refused before anything is compared with what is saved: the answer is the same
         # whatever the form holds, so it can neither show nor confirm someone else's draft.
-        messages.error(request, f"Not saved: {refusal.message}")
-        return _workspace(request, pk, status=refusal.status_code)
+        messages.error(request, f"Not saved: {refused.message}")
+        return _workspace(request, pk, status=refused.status_code)
     form = VerdictForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not saved: {_form_errors(form)}")
         return _workspace(request, pk, verdict_form=form, status=400)
-    fields = form.verdict_fields()
-    loaded_version = form.cleaned_data["version"]
-    submitting = request.POST.get("action") == "submit"
-    current = _own_open_verdict(claim, request.user)
     try:
-        if loaded_version is None:
-            if current is not None:
-                # Someone started the verdict after this form was loaded.
-                return _verdict_conflict(request, claim, form)
-            verdict = services.verdict_create(claim=claim, by=request.user, **fields)
-            saved = True
-        elif current is None:
-            messages.error(request, "The verdict is no longer open for changes.")
-            return redirect("claim-workspace", pk)
-        else:
-            verdict = services.verdict_update(
-                verdict=current, by=request.user, expected_version=loaded_version, **fields
-            )
-            saved = verdict.version != loaded_version
+        outcome = services.verdict_save(
+            claim=claim,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            submit=request.POST.get("action") == "submit",
+            **form.verdict_fields(),
+        )
     except StaleVersion:
         return _verdict_conflict(request, claim, form)
-    except DomainError as refused:
-        messages.error(request, f"Not saved: {refused.message}")
+    except NotFound as gone:
+        messages.error(request, gone.message)
         return redirect("claim-workspace", pk)
-
-    if submitting:
-        try:
-            services.verdict_submit(
-                verdict=verdict, by=request.user, expected_version=verdict.version
-            )
-        except StaleVersion:
-            return _verdict_conflict(request, claim, form)
-        except DomainError as refused:
-            prefix = "Draft saved, but not submitted" if saved else "Not submitted"
-            messages.error(request, f"{prefix}: {refused.message}")
-            return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+    except DomainError as not_saved:
+        messages.error(request, f"Not saved: {not_saved.message}")
+        return redirect("claim-workspace", pk)
+    if outcome.submit_refusal is not None:
+        prefix = "Draft saved, but not submitted" if outcome.changed else "Not submitted"
+        messages.error(request, f"{prefix}: {outcome.submit_refusal.message}")
+        return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+    if outcome.submitted:
         messages.success(request, "Verdict submitted for sign-off. An editor will review it.")
         return redirect("claim-workspace", pk)
-    if saved:
-        messages.success(request, f"Draft saved (version {verdict.version}).")
+    if outcome.changed:
+        messages.success(request, f"Draft saved (version {outcome.verdict.version}).")
     else:
         messages.info(request, "Nothing changed since the last save.")
     return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
@@ -486,34 +382,25 @@ def markdown_preview(request):
 @move_page(Move.APPROVE)
 @require_GET
 def signoff_inbox(request):
-    waiting = list(
-        Verdict.objects.filter(state=VerdictState.SUBMITTED)
-        .select_related("claim__article", "author")
-        .order_by("submitted_at", "id")
-    )
+    waiting = list(selectors.verdicts_awaiting_signoff())
     for verdict in waiting:
         verdict.may_sign_off = bool(
             allowed_moves(verdict.claim, request.user, verdict=verdict, among=SIGNOFF_MOVES)
         )
-    recently_published = (
-        Verdict.objects.filter(state=VerdictState.PUBLISHED)
-        .select_related("claim", "signed_off_by")
-        .order_by("-published_at")[:10]
-    )
     return render_page(
         request,
         "reviews/signoff_inbox.html",
-        {"waiting": waiting, "recently_published": recently_published},
+        {
+            "waiting": waiting,
+            "recently_published": selectors.verdicts_published_latest(limit=RECENTLY_PUBLISHED),
+        },
     )
 
 
 def _review(request, pk: int, *, return_form=None, approve_form=None, status=200):
-    verdict = get_object_or_404(
-        Verdict.objects.select_related("claim__article", "author", "signed_off_by"), pk=pk
-    )
+    verdict = get_object_or_404(selectors.verdicts_for_signoff_review(), pk=pk)
     claim = verdict.claim
     article = claim.article
-    article_claims = list(Claim.objects.filter(article=article).order_by("start"))
     initial = {"version": verdict.version}
     moves = allowed_moves(claim, request.user, verdict=verdict, among=SIGNOFF_MOVES)
     awaiting_signoff = verdict.state == VerdictState.SUBMITTED
@@ -528,12 +415,13 @@ def _review(request, pk: int, *, return_form=None, approve_form=None, status=200
             "rating": RATING_SCALE.get(verdict.rating),
             "rationale_html": markdown_html(verdict.rationale),
             "body_html": marked_up_body(
-                article.body, article_claims, current_id=claim.pk, href=_claim_href
+                article.body,
+                selectors.article_claims(article=article),
+                current_id=claim.pk,
+                href=_claim_href,
             ),
-            "evidence": _evidence_with_snapshots(claim),
-            "returned_before": ReviewEvent.objects.filter(verdict=verdict, action=Move.RETURN)
-            .select_related("actor")
-            .order_by("created_at", "id"),
+            "evidence": selectors.claim_evidence_with_snapshots(claim=claim),
+            "returned_before": selectors.return_comments(verdict=verdict),
             "awaiting_signoff": awaiting_signoff,
             # Why a verdict awaiting sign-off cannot be signed off by this editor.
             "signoff_refusal": refused.message if refused and awaiting_signoff else "",
@@ -694,11 +582,8 @@ def verdict_public(request, pk: int):
 def article_public(request, pk: int):
     # An article nothing was published on is not known here at all, title included.
     article = get_object_or_404(selectors.articles_with_published_verdicts(), pk=pk)
-    verdicts = (
-        Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
-        .select_related("claim")
-        .order_by("claim__start")
-    )
     return render_page(
-        request, "reviews/article_public.html", {"article": article, "verdicts": verdicts}
+        request,
+        "reviews/article_public.html",
+        {"article": article, "verdicts": selectors.published_verdicts_on_article(article=article)},
     )

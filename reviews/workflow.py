@@ -242,7 +242,7 @@ RULES: dict[Move, Rule] = {
 }
 
 WORK = _rule(None, "work on this claim", CHECKERS, WORKABLE, holder_only=True)
-"""What the holder's moves share: the role, the states and the holder (`claim_may_work`)."""
+"""What the holder's moves share: the role, the states and the holder (`claim_work_refusal`)."""
 
 TRIAGE_MOVES = (Move.QUEUE, Move.DISMISS, Move.BOOST)
 HOLDER_MOVES = tuple(move for move, rule in RULES.items() if rule.holder_only)
@@ -437,13 +437,18 @@ def allowed_moves(
     )
 
 
+def claim_work_refusal(*, claim: Claim, user) -> DomainError | None:
+    """Why `user` may not work on `claim` now: gather its evidence, write and submit its
+    verdict; None when they may. The holder may, while their lease lasts on the database
+    clock; a returned claim belongs to the verdict's author. A page asks this before it shows
+    or does anything with the claim's verdict, so that it never shows or confirms work the API
+    would not."""
+    return _refusal(user, WORK, claim, None, _Lease(claim))
+
+
 def claim_may_work(*, claim: Claim, user) -> None:
-    """Raise the refusal unless `user` may work on `claim` now: gather its evidence, write and
-    submit its verdict. The holder may, while their lease lasts on the database clock; a
-    returned claim belongs to the verdict's author. A page asks this before it shows or does
-    anything with the claim's verdict, so that it never shows or confirms work the API would
-    not."""
-    refused = _refusal(user, WORK, claim, None, _Lease(claim))
+    """Raise the refusal unless `user` may work on `claim` now (see `claim_work_refusal`)."""
+    refused = claim_work_refusal(claim=claim, user=user)
     if refused is not None:
         raise refused
 

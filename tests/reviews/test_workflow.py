@@ -13,7 +13,7 @@ from django.db.models.functions import Now
 from factcheck.errors import Conflict, InvalidTransition, LeaseExpired, NotPermitted
 from reviews import services, workflow
 from reviews.models import Claim, ClaimState, ReviewEvent, Verdict, VerdictState
-from reviews.views import LEASE_LEFT
+from reviews.selectors import LEASE_LEFT
 from reviews.workflow import Move
 from tests.factories import (
     claim_queued,

@@ -1,0 +1,38 @@
+"""Reads of sources and their snapshots worth naming."""
+
+from collections.abc import Iterable
+
+from django.db.models.functions import Substr
+
+from .models import Source, SourceSnapshot
+
+FETCH_PENDING = frozenset({Source.State.PENDING, Source.State.FETCHING})
+"""Sources whose page has not been read yet: waiting for a fetch, or being fetched."""
+
+FETCH_FAILED = frozenset({Source.State.FAILED, Source.State.BLOCKED})
+"""Sources whose page could not be read, and will not be retried."""
+
+
+def latest_successful_snapshots(
+    *, source_ids: Iterable[int], excerpt_chars: int
+) -> dict[int, SourceSnapshot]:
+    """Source id to its latest successful fetch, for the sources that have one: its title,
+    final URL, status and when it was fetched, and as `excerpt` the first `excerpt_chars`
+    characters of its text (ending in "…" where the text was cut). The text itself is not
+    read: a page's text can run to megabytes."""
+    source_ids = set(source_ids)
+    if not source_ids:
+        return {}
+    snapshots = (
+        SourceSnapshot.objects.filter(source_id__in=source_ids, error_kind="")
+        .annotate(excerpt=Substr("text", 1, excerpt_chars))
+        .only("id", "source_id", "title", "final_url", "fetched_at", "status_code")
+        .order_by("source_id", "-fetched_at", "-id")
+    )
+    latest: dict[int, SourceSnapshot] = {}
+    for snapshot in snapshots:
+        latest.setdefault(snapshot.source_id, snapshot)
+    for snapshot in latest.values():
+        if len(snapshot.excerpt) == excerpt_chars:
+            snapshot.excerpt = snapshot.excerpt.rstrip() + "…"
+    return latest
