@@ -194,18 +194,20 @@ def test_readers_list_filter_and_page_through_fact_checks(api_as, erin, alice, n
     assert client.get(FACTCHECKS, {"rating": "true"}).json()["count"] == 0
 
 
-def test_the_list_is_newest_review_first(api_as, erin, newsbot):
+def test_the_list_is_newest_review_first_and_undated_last(api_as, erin, newsbot):
+    undated = claimreview(url="https://factcheck.example.org/undated", claimReviewed="Undated.")
+    del undated["datePublished"]
     older = claimreview(url="https://factcheck.example.org/old", datePublished="2019-01-01")
     newer = claimreview(
         url="https://factcheck.example.org/new",
         datePublished="2023-01-01",
         claimReviewed="A newer claim.",
     )
-    api_as(erin).post(IMPORTS, {"document": [older, newer]}, format="json")
+    api_as(erin).post(IMPORTS, {"document": [undated, older, newer]}, format="json")
 
     items = api_as(newsbot).get(FACTCHECKS).json()["results"]
 
-    assert [i["review_date"] for i in items] == ["2023-01-01", "2019-01-01"]
+    assert [i["review_date"] for i in items] == ["2023-01-01", "2019-01-01", None]
 
 
 def test_one_fact_check_shows_its_raw_json_as_published(api_as, erin, newsbot):
