@@ -13,6 +13,9 @@ Which URL stands for the article, and how dates are written, are decided once, h
 ClaimReview: Google requires `claimReviewed`, `reviewRating` (with `alternateName`) and
 `url`, and recommends `author`, `datePublished` and `itemReviewed` (a Claim with its
 `author`, `datePublished` and `appearance`). Every ClaimReview built here carries all of them.
+
+A claim in review has one shape too, `ClaimSerializer`, which the claims and queue endpoints
+and an article's detail share.
 """
 
 from collections.abc import Iterable
@@ -23,7 +26,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from .models import ClaimKind, Verdict
+from .models import Claim, ClaimKind, Verdict
 from .ratings import BEST_RATING, RATING_SCALE, WORST_RATING, Rating
 from .selectors import CLAIM_ORIGIN_FIELDS, PUBLISHED_VERDICT_FIELDS
 
@@ -331,3 +334,39 @@ def webhook_payload(row: dict, *, corrects_id: int | None) -> dict[str, Any]:
         },
         "claimreview": _claimreview(row, urls),
     }
+
+
+# --- a claim in review ------------------------------------------------------------------------
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as the API shows it to fact-checkers and editors, wherever it appears (the
+    claims and queue endpoints, an article's claims)."""
+
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    assignee = serializers.CharField(
+        source="assignee.username", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "article_title",
+            "text",
+            "start",
+            "end",
+            "kind",
+            "claimant",
+            "quantities",
+            "score",
+            "reasons",
+            "state",
+            "priority",
+            "boost",
+            "assignee",
+            "lease_expires_at",
+            "dismiss_reason",
+            "created_at",
+        ]

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from articles.models import Article, ArticleLink
 from factcheck.fields import InputSerializer, StrictCharField, URLField
-from reviews.api.serializers import ClaimSerializer
+from reviews.presenters import ClaimSerializer
 
 CONTENT_FIELDS = ("text", "html", "markdown")
 # The request body cap (DATA_UPLOAD_MAX_MEMORY_SIZE) stops larger payloads before this.

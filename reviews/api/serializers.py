@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 from factcheck.fields import ChoiceField, InputSerializer, StrictCharField, URLField
 from factcheck.representation import ReusedFieldsMixin
-from reviews.models import Claim, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
+from reviews.models import DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
+from reviews.presenters import ClaimSerializer
 from reviews.ratings import RATING_SCALE, Rating
 
 
@@ -34,36 +35,6 @@ class EvidenceInputSerializer(InputSerializer):
     url = URLField()
     stance = ChoiceField(choices=Stance.choices)
     note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
-
-
-class ClaimSerializer(serializers.ModelSerializer):
-    article_title = serializers.CharField(source="article.title", read_only=True)
-    assignee = serializers.CharField(
-        source="assignee.username", read_only=True, default=None, allow_null=True
-    )
-
-    class Meta:
-        model = Claim
-        fields = [
-            "id",
-            "article",
-            "article_title",
-            "text",
-            "start",
-            "end",
-            "kind",
-            "claimant",
-            "quantities",
-            "score",
-            "reasons",
-            "state",
-            "priority",
-            "boost",
-            "assignee",
-            "lease_expires_at",
-            "dismiss_reason",
-            "created_at",
-        ]
 
 
 class ClaimDetailSerializer(ReusedFieldsMixin, ClaimSerializer):
