@@ -38,7 +38,8 @@ from sources.fetching.urls import (
 )
 
 # With `fetch_url`, what other requests to addresses someone typed use (webhooks POST to
-# their subscribers): the same address checks, connections and deadline as a fetch.
+# their subscribers; imports read a feed's body with `fetch_response`): the same address
+# checks, connections and deadline as a fetch.
 __all__ = [
     "NETWORK_ERRORS",
     "Deadline",
@@ -54,6 +55,7 @@ __all__ = [
     "UnsupportedSchemeError",
     "checked_addresses",
     "connection_to",
+    "fetch_response",
     "fetch_url",
     "network_failure",
     "normalize_url",

@@ -141,7 +141,8 @@ def test_a_feed_over_the_size_cap_is_refused(api_as, erin, local_web, settings):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "too_large"
-    assert "is larger than the 2 KiB the fetcher reads (FETCH_MAX_BODY_BYTES)" in error["message"]
+    assert "is larger than the 2 KiB the fetcher reads" in error["message"]
+    assert "imported as a file with `manage.py import_factchecks`" in error["message"]
     assert not FactCheck.objects.exists()
 
 
@@ -189,4 +190,6 @@ def test_a_type_that_is_neither_page_nor_feed_is_refused(api_as, erin, local_web
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "fetch_failed"
-    assert "'image/png', which is neither a page nor a feed" in response.json()["error"]["message"]
+    message = response.json()["error"]["message"]
+    assert "sent 'image/png', which the fetcher does not read" in message
+    assert "application/ld+json" in message
