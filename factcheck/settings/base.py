@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "reviews.models.ClaimKind",
         "DismissReasonEnum": "reviews.models.DismissReason",
         "StanceEnum": "reviews.models.Stance",
+        "CanonicalRatingEnum": "factchecks.models.CanonicalRating",
     },
 }
 
