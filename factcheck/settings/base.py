@@ -456,10 +456,11 @@ MATCH_EXACT_SEARCH_MAX = env.int("MATCH_EXACT_SEARCH_MAX", default=50_000)
 # Precision of the HNSW graph's stored vectors (usearch: f32, f16 or i8); see bench/matching.py.
 MATCH_ANN_DTYPE = env.str("MATCH_ANN_DTYPE", default="f16")
 # How often a process asks the database for fact-checks embedded since it last looked, and
-# how far before its mark it reads again (a row stamped before the mark whose transaction
-# committed after the last read).
+# how far before its mark it reads again, every half of that (a row stamped before the mark
+# whose transaction committed after the last read: vectors are written in transactions of a
+# few hundred rows, which commit within seconds).
 MATCH_CATCH_UP_SECONDS = env.float("MATCH_CATCH_UP_SECONDS", default=1.0)
-MATCH_CATCH_UP_OVERLAP_SECONDS = env.float("MATCH_CATCH_UP_OVERLAP_SECONDS", default=300.0)
+MATCH_CATCH_UP_OVERLAP_SECONDS = env.float("MATCH_CATCH_UP_OVERLAP_SECONDS", default=60.0)
 # Fact-checks embedded since the snapshot beyond which a process rebuilds its index (or a
 # tenth of the snapshot, when that is more).
 MATCH_DELTA_MAX = env.int("MATCH_DELTA_MAX", default=5000)

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
 
 _URL = re.compile(r"https?://\S+|\bpic\.twitter\.com/\S+|\bwww\.\S+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-
-
-def _subtitle(raw: Any) -> str:
-    # A CLEF Snopes row's subtitle is the review's standfirst, which often words the claim
-    # another way; ClaimReview items have no such field and get nothing here.
-    if isinstance(raw, dict):
-        value = raw.get("subtitle")
-        if isinstance(value, str):
-            return value
-    return ""
 
 
 def dense_text(claim: str, headline: str) -> str:
@@ -26,9 +15,11 @@ def dense_text(claim: str, headline: str) -> str:
     return _joined(claim, headline)
 
 
-def lexical_text(claim: str, headline: str, raw: Any) -> str:
-    """What BM25 indexes: the claim, the headline and the standfirst where there is one."""
-    return _joined(claim, headline, _subtitle(raw))
+def lexical_text(claim: str, headline: str, subtitle: str) -> str:
+    """What BM25 indexes: the claim, the headline and the standfirst where there is one (a
+    CLEF Snopes row's `subtitle`, kept in the raw item, which often words the claim another
+    way; ClaimReview items have none)."""
+    return _joined(claim, headline, subtitle)
 
 
 def text_digest(text: str) -> str:

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 
 from .config import MatchConfig, load_config
@@ -46,19 +47,26 @@ class Matcher:
         vector = self.encoder.embed([cleaned])[0]
         terms = self.index.lexical.query_terms(cleaned)
         candidates = self.index.search(terms=terms, vector=vector, depth=depth or self.config.depth)
-        scored = [
+        scores = self.config.scores(
+            np.array([c.cosine for c in candidates]), np.array([c.bm25 for c in candidates])
+        )
+        fused = self.config.fused(
+            np.array([c.cosine for c in candidates]), np.array([c.bm25 for c in candidates])
+        )
+        # Best first by the fused value (scores far from 0.5 can round to the same float);
+        # ties fall to the older fact-check, so a collection always answers in one order.
+        order = sorted(
+            range(len(candidates)), key=lambda i: (-fused[i], candidates[i].factcheck_id)
+        )
+        return [
             ScoredMatch(
-                factcheck_id=c.factcheck_id,
-                score=self.config.score(c.cosine, c.bm25),
-                cosine=c.cosine,
-                bm25=c.bm25,
+                factcheck_id=candidates[i].factcheck_id,
+                score=float(scores[i]),
+                cosine=candidates[i].cosine,
+                bm25=candidates[i].bm25,
             )
-            for c in candidates
+            for i in order
         ]
-        # Ties (rare with two real-valued scores) fall to the older fact-check id, so that
-        # the same collection always answers in the same order.
-        scored.sort(key=lambda m: (-m.score, m.factcheck_id))
-        return scored
 
     def refresh(self, *, force: bool = False) -> None:
         self.index.catch_up(force=force)

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db.models import F
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from ..models import FactCheckEmbedding
@@ -73,33 +74,37 @@ class Mark:
 _EPOCH = Mark(datetime(1970, 1, 1, tzinfo=UTC), 0)
 
 
-def _rows(encoder_version: str, since: Mark | None) -> Iterator[tuple]:
-    """(factcheck id, updated_at, vector bytes, claim, headline, raw) of the current model's
-    embeddings, in (updated_at, id) order, from `since` (inclusive) on."""
-    rows = FactCheckEmbedding.objects.filter(model_version=encoder_version)
-    if since is not None:
-        rows = rows.filter(updated_at__gte=since.updated_at)
-    rows = rows.order_by("updated_at", "factcheck_id").values_list(
-        "factcheck_id",
-        "updated_at",
-        "vector",
-        F("factcheck__claim_text"),
-        F("factcheck__headline"),
-        F("factcheck__raw"),
-    )
-    # Keyset pages rather than one cursor: a long read would hold a transaction open.
+def _pages(rows, *, columns: tuple, size: int = READ_BATCH) -> Iterator[tuple]:
+    """`rows` in (updated_at, factcheck id) order, as tuples of `columns` (updated_at second,
+    the id first), read in keyset pages: one long cursor would hold a transaction open."""
+    rows = rows.order_by("updated_at", "factcheck_id").values_list(*columns)
     last: tuple | None = None
     while True:
         page = rows
         if last is not None:
-            page = page.filter(updated_at__gte=last[0]).exclude(
-                updated_at=last[0], factcheck_id__lte=last[1]
+            page = page.filter(updated_at__gte=last[1]).exclude(
+                updated_at=last[1], factcheck_id__lte=last[0]
             )
-        batch = list(page[:READ_BATCH])
+        batch = list(page[:size])
         if not batch:
             return
         yield from batch
-        last = (batch[-1][1], batch[-1][0])
+        last = batch[-1]
+
+
+_FULL_ROW = (
+    "factcheck_id",
+    "updated_at",
+    "vector",
+    F("factcheck__claim_text"),
+    F("factcheck__headline"),
+    KeyTextTransform("subtitle", "factcheck__raw"),
+)
+"""(factcheck id, updated_at, vector bytes, claim, headline, subtitle or None)"""
+
+
+def _embeddings(encoder_version: str):
+    return FactCheckEmbedding.objects.filter(model_version=encoder_version)
 
 
 def _stamp(moment: datetime) -> int:
@@ -134,6 +139,7 @@ class MatchIndex:
         self._delta_stamps: dict[int, int] = {}
         self.mark = _EPOCH
         self._checked_at = 0.0
+        self._overlap_checked_at = 0.0
         self.source = "empty"
 
     # --- building and loading -----------------------------------------------------------
@@ -148,11 +154,13 @@ class MatchIndex:
         texts: list[str] = []
         mark = _EPOCH
         pending: list[np.ndarray] = []
-        for factcheck_id, updated_at, vector, claim, headline, raw in _rows(encoder_version, None):
+        for factcheck_id, updated_at, vector, claim, headline, subtitle in _pages(
+            _embeddings(encoder_version), columns=_FULL_ROW
+        ):
             ids.append(factcheck_id)
             stamps.append(_stamp(updated_at))
             pending.append(_vector(vector))
-            texts.append(lexical_text(claim, headline, raw))
+            texts.append(lexical_text(claim, headline, subtitle or ""))
             mark = Mark(updated_at, factcheck_id)
             if len(pending) >= READ_BATCH:
                 chunks.append(np.stack(pending))
@@ -255,29 +263,52 @@ class MatchIndex:
         """Apply embeddings written since the mark; how many were applied. Asks the database
         at most every MATCH_CATCH_UP_SECONDS unless forced.
 
-        Rows are read from a little before the mark (MATCH_CATCH_UP_OVERLAP_SECONDS): a row
-        stamped before the mark by a transaction that committed after the last read is
-        still found. A row the index holds with the same stamp is skipped."""
+        Each time, rows after the mark. Every MATCH_CATCH_UP_OVERLAP_SECONDS / 2, rows from
+        that long before the mark as well: a row stamped before the mark by a transaction
+        that committed after the last read is found then. For that window only ids and
+        stamps are read, and vectors and texts only for rows the index does not hold as
+        they are (after a large import the window holds thousands)."""
         now = time.monotonic()
         if not force and now - self._checked_at < settings.MATCH_CATCH_UP_SECONDS:
             return 0
         with self._lock:
             self._checked_at = now
-            overlap = timedelta(seconds=settings.MATCH_CATCH_UP_OVERLAP_SECONDS)
-            since = Mark(self.mark.updated_at - overlap, 0)
-            applied = 0
-            for factcheck_id, updated_at, vector, claim, headline, raw in _rows(
-                self.encoder_version, since
-            ):
-                stamp = _stamp(updated_at)
-                if self._holds(factcheck_id, stamp):
-                    continue
-                self._apply(
-                    factcheck_id, stamp, _vector(vector), lexical_text(claim, headline, raw)
+            overlap = settings.MATCH_CATCH_UP_OVERLAP_SECONDS
+            embeddings = _embeddings(self.encoder_version)
+            if force or now - self._overlap_checked_at >= overlap / 2:
+                self._overlap_checked_at = now
+                recent = embeddings.filter(
+                    updated_at__gte=self.mark.updated_at - timedelta(seconds=overlap)
                 )
-                if (updated_at, factcheck_id) > (self.mark.updated_at, self.mark.factcheck_id):
-                    self.mark = Mark(updated_at, factcheck_id)
-                applied += 1
+            else:
+                recent = embeddings.filter(updated_at__gte=self.mark.updated_at).exclude(
+                    updated_at=self.mark.updated_at, factcheck_id__lte=self.mark.factcheck_id
+                )
+            wanted = [
+                factcheck_id
+                for factcheck_id, updated_at in _pages(
+                    recent, columns=("factcheck_id", "updated_at")
+                )
+                if not self._holds(factcheck_id, _stamp(updated_at))
+            ]
+            applied = 0
+            for start in range(0, len(wanted), READ_BATCH):
+                rows = embeddings.filter(factcheck_id__in=wanted[start : start + READ_BATCH])
+                for factcheck_id, updated_at, vector, claim, headline, subtitle in _pages(
+                    rows, columns=_FULL_ROW
+                ):
+                    self._apply(
+                        factcheck_id,
+                        _stamp(updated_at),
+                        _vector(vector),
+                        lexical_text(claim, headline, subtitle or ""),
+                    )
+                    if (updated_at, factcheck_id) > (
+                        self.mark.updated_at,
+                        self.mark.factcheck_id,
+                    ):
+                        self.mark = Mark(updated_at, factcheck_id)
+                    applied += 1
             return applied
 
     def _holds(self, factcheck_id: int, stamp: int) -> bool:
@@ -402,5 +433,6 @@ def _build_ann(ids: np.ndarray, vectors: np.ndarray, config: MatchConfig):
         expansion_add=config.ann_expansion_add,
         expansion_search=config.ann_expansion_search,
     )
-    index.add(ids, vectors, threads=1)
+    # A batch job (rebuild_match_index, or a process whose delta grew large): every core.
+    index.add(ids, vectors, threads=0)
     return index
