@@ -352,7 +352,9 @@ def main() -> int:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    folder = Path(tempfile.gettempdir()) / f"bench-match-index-{arguments.size}"
+    folder = (
+        Path(tempfile.gettempdir()) / f"bench-match-index-{arguments.size}-{SYNTHETIC_DATA_VERSION}"
+    )
 
     if arguments.serve:
         setup_django(bench_env(DATABASE, MATCH_INDEX_DIR=str(folder)))

@@ -254,6 +254,8 @@ class MatchIndex:
             from usearch.index import Index
 
             index.ann = Index.restore(str(target / "dense.usearch"), view=True)
+            # The file keeps the graph, not the search-time breadth.
+            index.ann.expansion_search = config.ann_expansion_search
         index.source = str(target)
         return index
 
