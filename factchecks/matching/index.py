@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
@@ -105,6 +106,26 @@ _FULL_ROW = (
 
 def _embeddings(encoder_version: str):
     return FactCheckEmbedding.objects.filter(model_version=encoder_version)
+
+
+def _database_identity() -> str:
+    params = connection.settings_dict
+    host, port = params.get("HOST") or "", params.get("PORT") or ""
+    return f"{connection.vendor}:{host}:{port}:{params['NAME']}"
+
+
+def _same_database(manifest: dict) -> bool:
+    """The saved snapshot was read from this database, and its last row is still there as
+    it was or rewritten since: a database emptied and filled again reuses ids for other
+    fact-checks, and the snapshot's vectors would answer for them."""
+    if manifest.get("database") != _database_identity():
+        return False
+    if not manifest.get("count"):
+        return True
+    mark = Mark.from_json(manifest["mark"])
+    return FactCheckEmbedding.objects.filter(
+        factcheck_id=mark.factcheck_id, updated_at__gte=mark.updated_at
+    ).exists()
 
 
 def _stamp(moment: datetime) -> int:
@@ -211,6 +232,7 @@ class MatchIndex:
             "approximate": self.ann is not None,
             "bm25": {"k1": self.config.bm25_k1, "b": self.config.bm25_b},
             "built_at": timezone.now().isoformat(),
+            "database": _database_identity(),
         }
         (target / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         temporary = folder / f".{CURRENT_FILE}.{os.getpid()}"
@@ -241,6 +263,13 @@ class MatchIndex:
             logger.warning(
                 "The match index in %s was built for another model or BM25 parameters; "
                 "building one from the database (run rebuild_match_index to save it).",
+                target,
+            )
+            return None
+        if not _same_database(manifest):
+            logger.warning(
+                "The match index in %s was built from another database, or one since emptied; "
+                "building one from this database (run rebuild_match_index to save it).",
                 target,
             )
             return None

@@ -144,6 +144,34 @@ def test_an_empty_line_is_answered_with_no_matches_and_said_why(collections):
     assert "line 1: Send the text to match" in err
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_command_embeds_what_no_worker_has_reached_before_matching():
+    # A broker but no worker: the import's message waits, nothing is embedded yet.
+    run_import(str(SAMPLE / "2b-vclaims.tsv"), "--format", "clef-tsv")
+    assert FactCheckEmbedding.objects.count() == 0
+    query = sample_queries("2b")[0]
+
+    [line], err = match_claims("--top", "1", stdin=query["text"] + "\n")
+
+    assert line["matches"][0]["external_id"] == query["vclaim_id"]
+    assert "Embedded 65 fact-checks the workers had not reached." in err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_index_of_another_database_is_not_used(collections, settings):
+    call_command("rebuild_match_index", "--quiet", stdout=io.StringIO())
+    folder = Path(settings.MATCH_INDEX_DIR)
+    manifest_path = folder / (folder / "CURRENT").read_text().strip() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["database"] = "postgresql:elsewhere:5432:factcheck"
+    manifest_path.write_text(json.dumps(manifest))
+    engine.reset_matcher()
+
+    matcher = engine.get_matcher()
+
+    assert matcher.index.source == "database"
+
+
 def test_a_top_out_of_range_is_refused(db):
     with pytest.raises(CommandError, match="--top must be between 1 and 50"):
         match_claims("--top", "0", stdin="anything\n")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from factcheck.errors import InvalidInput
 from factchecks.api.matches import match_items
 from factchecks.matching.selectors import MAX_LIMIT, matches_for_text
+from factchecks.matching.services import factcheck_embeddings_refresh
 
 
 class Command(BaseCommand):
@@ -38,6 +39,12 @@ class Command(BaseCommand):
             lines = self._lines(path)
         except OSError as exc:
             raise CommandError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+        # Workers embed what imports write; what they have not reached yet (none running, a
+        # lost message) is embedded here first, so that the answers cover the whole
+        # collection.
+        written = factcheck_embeddings_refresh()
+        if written:
+            self.stderr.write(f"Embedded {written} fact-checks the workers had not reached.")
         refused = 0
         for number, line in enumerate(lines, start=1):
             text = line.rstrip("\r\n")
