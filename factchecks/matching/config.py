@@ -31,6 +31,9 @@ class MatchConfig:
     confident_threshold: float | None
     """The score from which suggestions were right at least 95% of the time in calibration;
     None when no threshold was (then nothing may be confirmed without a person)."""
+    query_max_length: int | None = None
+    """Word pieces of a query embedded (the model takes 128): a query's embedding costs
+    time in proportion, and is most of a match's."""
     ann_connectivity: int = 16
     ann_expansion_add: int = 128
     ann_expansion_search: int = 64
@@ -78,6 +81,9 @@ def config_from(data: dict) -> MatchConfig:
         suggest_threshold=float(thresholds["suggest"]),
         confident_threshold=(
             float(thresholds["confident"]) if thresholds.get("confident") is not None else None
+        ),
+        query_max_length=(
+            int(data["query_max_length"]) if data.get("query_max_length") is not None else None
         ),
         ann_connectivity=int(ann.get("connectivity", 16)),
         ann_expansion_add=int(ann.get("expansion_add", 128)),

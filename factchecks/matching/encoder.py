@@ -69,13 +69,18 @@ class Encoder:
         # One at a time on purpose: encode_batch would spread over every core.
         return [self._tokenizer.encode(text) for text in texts]
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """An array of shape (len(texts), dimensions), float32, each row of unit length."""
+    def embed(self, texts: Sequence[str], *, max_length: int | None = None) -> np.ndarray:
+        """An array of shape (len(texts), dimensions), float32, each row of unit length.
+        `max_length` cuts each text to fewer word pieces than the model's own limit."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of texts, not one string")
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, encoding in enumerate(self.tokenize(texts)):
-            ids = np.asarray([encoding.ids], dtype=np.int64)
+            pieces = encoding.ids
+            if max_length is not None and len(pieces) > max_length:
+                # Keep the closing [SEP], as the tokenizer's own truncation does.
+                pieces = [*pieces[: max_length - 1], pieces[-1]]
+            ids = np.asarray([pieces], dtype=np.int64)
             (vector,) = self._session.run(
                 ["embedding"], {"input_ids": ids, "attention_mask": np.ones_like(ids)}
             )

@@ -44,7 +44,7 @@ class Matcher:
         """Every candidate of both retrievers, best first."""
         self.refresh()
         cleaned = query_text(text)
-        vector = self.encoder.embed([cleaned])[0]
+        vector = self.encoder.embed([cleaned], max_length=self.config.query_max_length)[0]
         terms = self.index.lexical.query_terms(cleaned)
         candidates = self.index.search(terms=terms, vector=vector, depth=depth or self.config.depth)
         scores = self.config.scores(
