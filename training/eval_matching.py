@@ -6,10 +6,10 @@ task, indexed by factchecks.matching.index and matched by factchecks.matching.en
     nice -n 19 .venv/bin/python training/eval_matching.py            # report
     nice -n 19 .venv/bin/python training/eval_matching.py --fit      # refit, then report
 
-Each collection goes into a PostgreSQL database of its own (factcheck_eval_<task>, on the
-server of EVAL_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/), never the
-service's; a database that already holds the collection, embedded with the current model, is
-reused (--fresh imports again, and times it).
+Each collection goes into a PostgreSQL database of its own (factcheck_eval_<task>_<encoder
+version>, on the server of EVAL_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/),
+never the service's; a database that already holds the collection is reused, and what lacks a
+vector of the current encoder is embedded (--fresh imports again, and times it).
 
 Reports MAP@5 (the task's measure), MRR and P@1 on the train and dev splits for BM25 alone,
 dense alone, reciprocal rank fusion (k = 60) and the shipped fusion: the cosine plus a weight
@@ -17,13 +17,15 @@ times the BM25 score divided by the sum of the query terms' idf.
 
 --fit chooses that weight on the train splits (the mean of the two collections' MAP@5), fits
 the score's calibration on them (a logistic regression over the fused value and its margin
-over the best other candidate, labels: right or not), and chooses the thresholds on the dev
-splits, with a simulation of claims never checked: each dev query is
-asked twice, once as it is and once with its right fact-checks taken out of the collection,
-where the best remaining candidate is a wrong suggestion by construction. `suggest` is the
-lowest score at which suggestions (top-1 at or above it) are right at least SUGGEST_PRECISION
-of the time; `confident` the lowest at which they are right 95% of the time. It writes
-factchecks/matching/model/matching.json and a summary in training/runs/.
+over the best other candidate, labels: right or not; each train query asked as it is and again
+with its right fact-checks removed), and chooses the thresholds on the dev splits with the
+same simulation of claims never checked: each dev query is asked twice, once as it is and
+once with its right fact-checks taken out of the collection, where the best remaining
+candidate is a wrong suggestion by construction. `suggest` is the lowest score at which
+suggestions (top-1 at or above it) are right at least SUGGEST_PRECISION of the time;
+`confident` the lowest at which they are right 95% of the time on dev and on train. It
+writes factchecks/matching/model/matching.json and a summary in training/runs/ named by the
+version in matching.json: give a new fit a new version there first.
 """
 
 from __future__ import annotations
