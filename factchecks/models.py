@@ -40,6 +40,7 @@ class ImportSource(models.TextChoices):
     FEED = "feed", "Feed"
     SUBSCRIPTION = "subscription", "Subscribed feed"
     UPLOAD = "upload", "Uploaded file"
+    OWN = "own", "Our published verdict"
 
 
 class ImportFormat(models.TextChoices):
@@ -258,6 +259,14 @@ class FactCheck(models.Model):
         blank=True,
         related_name="factchecks",
     )
+    own_claim = models.OneToOneField(
+        "reviews.Claim",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_factcheck",
+        help_text="Our own published verdict: the claim it rates (its current verdict).",
+    )
     imported_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -327,3 +336,72 @@ class FactCheckEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"Embedding of fact-check {self.factcheck_id} ({self.model_version})"
+
+
+class MatchStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class ClaimMatch(models.Model):
+    """A published fact-check the matcher found for one of our claims, and what a person made
+    of it: suggested (not judged yet), confirmed (it reviews the claim) or rejected.
+
+    Written by the workers when a claim is matched (`factchecks.matching.claims`); a match
+    somebody judged keeps its judgement when the claim is matched again."""
+
+    Status = MatchStatus
+
+    claim = models.ForeignKey("reviews.Claim", on_delete=models.CASCADE, related_name="matches")
+    factcheck = models.ForeignKey(FactCheck, on_delete=models.CASCADE, related_name="claim_matches")
+    score = models.FloatField(help_text="The matcher's calibrated score, 0 to 1.")
+    status = models.CharField(
+        max_length=16, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    matched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "factcheck"], name="claimmatch_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(MatchStatus)), name="claimmatch_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="claimmatch_score_0_1"
+            ),
+            # A judged match says who judged it and when.
+            models.CheckConstraint(
+                condition=Q(status="suggested", decided_at__isnull=True)
+                | (~Q(status="suggested") & Q(decided_at__isnull=False)),
+                name="claimmatch_decision_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim {self.claim_id} ~ fact-check {self.factcheck_id} ({self.status})"
+
+
+class ClaimMatchRun(models.Model):
+    """When a claim was last matched against the collection, and against how much of it: the
+    sweep matches claims a lost message left unmatched."""
+
+    claim = models.OneToOneField(
+        "reviews.Claim", on_delete=models.CASCADE, primary_key=True, related_name="match_run"
+    )
+    matched_at = models.DateTimeField(default=timezone.now)
+    collection_size = models.PositiveIntegerField(
+        default=0, help_text="Fact-checks in the collection when it was matched."
+    )
+
+    def __str__(self) -> str:
+        return f"Claim {self.claim_id} matched {self.matched_at:%Y-%m-%d %H:%M}"

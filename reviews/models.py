@@ -32,6 +32,7 @@ class DismissReason(models.TextChoices):
     NOT_CHECK_WORTHY = "not_check_worthy", "Not check-worthy"
     DUPLICATE = "duplicate", "Duplicate of another claim"
     OPINION = "opinion", "Opinion, not a factual claim"
+    ALREADY_CHECKED = "already_checked", "Checked before: a published fact-check reviews it"
 
 
 def _values(choices) -> list[str]:
@@ -62,6 +63,11 @@ class Claim(models.Model):
     )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField(max_length=32, choices=DismissReason.choices, blank=True)
+    checked_before = models.BooleanField(
+        default=False,
+        help_text="Someone confirmed a published fact-check that reviews this claim: it sits "
+        "lower in the queue.",
+    )
     extractor_version = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)

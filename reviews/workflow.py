@@ -75,6 +75,8 @@ class Move(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
     SUPERSEDE = "supersede"
+    CONFIRM_MATCH = "confirm_match"
+    REJECT_MATCH = "reject_match"
 
 
 class Author(Enum):
@@ -237,6 +239,19 @@ RULES: dict[Move, Rule] = {
             {ClaimState.PUBLISHED},
             verdict_from=frozenset({VerdictState.PUBLISHED}),
             verdict_to=VerdictState.SUPERSEDED,
+        ),
+        # Matches with published fact-checks, which the matcher suggests and a person judges.
+        _rule(
+            Move.CONFIRM_MATCH,
+            "confirm that a published fact-check reviews a claim",
+            CHECKERS,
+            {ClaimState.TRIAGE} | OPEN,
+        ),
+        _rule(
+            Move.REJECT_MATCH,
+            "reject a suggested fact-check",
+            CHECKERS,
+            {ClaimState.TRIAGE} | OPEN,
         ),
     )
 }
