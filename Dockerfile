@@ -11,7 +11,10 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # collectstatic needs settings to import; the build-time secret never reaches a running container.
+# The match index folder exists in the image, owned by the app user: an empty named volume
+# mounted there (docker-compose.yml) takes its owner from it, so the app may write the index.
 RUN SECRET_KEY=collectstatic-only DEBUG=false python manage.py collectstatic --no-input \
+    && mkdir -p /app/var/match-index \
     && useradd --system --uid 1000 app && chown -R app /app
 USER app
 

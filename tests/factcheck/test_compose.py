@@ -62,3 +62,23 @@ def test_compose_app_services_are_configured_for_production(compose):
         assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
         # The secret has no default: compose refuses to start without one.
         assert ":?" in environment["SECRET_KEY"]
+
+
+def test_web_worker_and_beat_share_one_match_index_volume(compose):
+    # Each process memory-maps the index saved under MATCH_INDEX_DIR; one written by
+    # `rebuild_match_index` in any container must be the one every other container reads.
+    services = compose["services"]
+    mounted = {}
+    for name in ("web", "worker", "beat"):
+        index_dir = services[name]["environment"]["MATCH_INDEX_DIR"]
+        sources = [
+            volume.split(":")[0]
+            for volume in services[name].get("volumes", [])
+            if volume.split(":")[1] == index_dir
+        ]
+        assert len(sources) == 1, f"{name} does not mount a volume at {index_dir}"
+        mounted[name] = (sources[0], index_dir)
+
+    assert mounted["web"] == mounted["worker"] == mounted["beat"]
+    volume, _path = mounted["web"]
+    assert volume in compose["volumes"], "the index is kept in a named volume, not a host path"
