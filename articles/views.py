@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.roles import CHECKERS
 from factcheck.errors import DomainError
 from factcheck.pages import render_page, role_required
+from factchecks.views import with_suggestions
 from reviews import selectors as review_selectors
 from reviews.forms import BoostForm, DismissForm
 from reviews.models import Claim, ClaimState, VerdictState
@@ -88,10 +89,11 @@ def article_new(request):
 def _claims_with_verdicts(article: Article, user) -> list[Claim]:
     """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
     draft or a submitted verdict only for its author and editors), or None; and `may`: the
-    triage moves `user` may make on it."""
+    triage moves `user` may make on it; and the published fact-checks suggested for it."""
     claims = review_selectors.article_claims_with_verdicts(article=article, user=user)
     for claim in claims:
         claim.may = may(allowed_moves(claim, user, among=TRIAGE_MOVES))
+    with_suggestions(claims, user=user)
     return claims
 
 

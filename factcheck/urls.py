@@ -40,4 +40,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("articles.urls")),
     path("", include("reviews.urls")),
+    path("", include("factchecks.urls")),
 ]

@@ -55,3 +55,9 @@ class FeedSubscriptionForm(forms.ModelForm):
             return services.subscription_url_check(url=self.cleaned_data["url"])
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+class DismissAsCheckedForm(forms.Form):
+    """Dismissing a claim as checked before, from a suggestion on a page."""
+
+    comment = forms.CharField(required=False, max_length=2000, strip=True)

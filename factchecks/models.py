@@ -390,6 +390,10 @@ class ClaimMatch(models.Model):
     def __str__(self) -> str:
         return f"Claim {self.claim_id} ~ fact-check {self.factcheck_id} ({self.status})"
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == MatchStatus.CONFIRMED
+
 
 class ClaimMatchRun(models.Model):
     """When a claim was last matched against the collection, and against how much of it: the

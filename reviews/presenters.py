@@ -368,5 +368,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             "assignee",
             "lease_expires_at",
             "dismiss_reason",
+            "checked_before",
             "created_at",
         ]

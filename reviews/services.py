@@ -109,7 +109,9 @@ def article_event_record(
 def claim_priority(*, score: float, boost: int = 0, published_at: datetime | None = None) -> float:
     """Queue priority: check-worthiness first, recent articles ahead, an editor's boost on top.
 
-    Recency adds up to 10 points for an article published today, fading over 30 days.
+    Recency adds up to 10 points for an article published today, fading over 30 days. Later
+    changes shift the stored priority: a boost by its difference, a confirmed match with a
+    published fact-check by CHECKED_BEFORE_PENALTY.
     """
     recency = 0.0
     if published_at is not None:
@@ -155,6 +157,7 @@ def claims_record_extracted(
         )
         _record(claim=claim, actor=None, action="extract", from_state="", to_state=state)
         created.append(claim)
+    signals.claims_extraction_announce(claim_ids=[claim.pk for claim in created])
     return created
 
 
@@ -377,12 +380,23 @@ def _take_next_in_steps(reviewer, lease: timedelta) -> Claim | None:
         )
 
 
-def _apply_move(move: Move, *, claim: Claim, by, comment: str = "", **changes) -> Claim:
-    """Lock the claim, check the move against the rulebook, write `changes`, record the
-    event, and return the claim as stored."""
+def _apply_move(
+    move: Move,
+    *,
+    claim: Claim,
+    by,
+    comment: str = "",
+    guard: Callable[[Claim], None] | None = None,
+    **changes,
+) -> Claim:
+    """Lock the claim, check the move against the rulebook (then `guard`, which raises to
+    refuse, on the locked claim), write `changes`, record the event, and return the claim as
+    stored."""
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
         check(by, move, claim)
+        if guard is not None:
+            guard(claim)
         target = RULES[move].claim_to or claim.state
         Claim.objects.filter(pk=claim.pk).update(state=target, updated_at=Now(), **changes)
         _record(
@@ -409,7 +423,17 @@ def claim_queue(*, claim: Claim, by) -> Claim:
     return _apply_move(Move.QUEUE, claim=claim, by=by, dismiss_reason="")
 
 
+def _confirmed_checked_before(claim: Claim) -> None:
+    if not claim.checked_before:
+        raise InvalidInput(
+            "Nobody has confirmed a published fact-check that reviews this claim: confirm "
+            "one of its matches first, or dismiss it for another reason."
+        )
+
+
 def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
+    """Dismiss a claim from triage or the queue. "Checked before" needs a confirmed match
+    with a published fact-check (`claim_match_judged`)."""
     if reason not in DismissReason.values:
         choices = ", ".join(DismissReason.values)
         raise InvalidInput(f"Give a reason for dismissing: one of {choices}.")
@@ -418,8 +442,43 @@ def claim_dismiss(*, claim: Claim, by, reason: str, comment: str = "") -> Claim:
         claim=claim,
         by=by,
         comment=comment or DismissReason(reason).label,
+        guard=_confirmed_checked_before if reason == DismissReason.ALREADY_CHECKED else None,
         dismiss_reason=reason,
     )
+
+
+# A confirmed match with a published fact-check lowers a claim this far in the queue: below
+# every claim nobody has checked (check-worthiness gives at most 100, recency 10), unless an
+# editor boosts it back.
+CHECKED_BEFORE_PENALTY = 110.0
+
+
+def claim_match_judged(
+    *, claim: Claim, by, move: Move, checked_before: bool, comment: str
+) -> Claim:
+    """Record a person's judgement of a suggested fact-check for `claim` (Move.CONFIRM_MATCH
+    or Move.REJECT_MATCH) in the audit trail, and whether the claim now counts as checked
+    before (some confirmed match remains), which moves it down or back up the queue.
+    Caller holds the transaction that stores the match's new status."""
+    if move not in (Move.CONFIRM_MATCH, Move.REJECT_MATCH):
+        raise ValueError(f"Not a judgement of a match: {move}")
+    claim = _lock_claim(claim.pk)
+    check(by, move, claim)
+    changes = {}
+    if checked_before != claim.checked_before:
+        shift = -CHECKED_BEFORE_PENALTY if checked_before else CHECKED_BEFORE_PENALTY
+        changes = {"checked_before": checked_before, "priority": F("priority") + shift}
+    Claim.objects.filter(pk=claim.pk).update(updated_at=Now(), **changes)
+    _record(
+        claim=claim,
+        actor=by,
+        action=move,
+        from_state=claim.state,
+        to_state=claim.state,
+        comment=comment,
+    )
+    claim.refresh_from_db()
+    return claim
 
 
 def claim_boost(*, claim: Claim, by, boost: int) -> Claim:

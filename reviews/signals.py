@@ -9,7 +9,11 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from . import selectors
-from .models import Verdict
+from .models import Claim, Verdict
+
+# Sent with claim_ids (a list) when extraction stored new claims, for whoever looks them up
+# elsewhere (the matcher, against published fact-checks).
+claims_extracted = Signal()
 
 # Sent with verdict_id when a verdict is published on a claim that had none published before.
 verdict_published = Signal()
@@ -17,6 +21,20 @@ verdict_published = Signal()
 # Sent with verdict_id and corrects_id when a verdict is published on a claim whose earlier
 # publication (corrects_id) it supersedes.
 verdict_corrected = Signal()
+
+
+def claims_extraction_announce(*, claim_ids: list[int]) -> None:
+    """Call inside the transaction that stored new claims: `claims_extracted` is sent once it
+    commits, never if it rolls back."""
+    if not claim_ids:
+        return
+    ids = list(claim_ids)
+    transaction.on_commit(
+        # A listener's failure must not undo the stored extraction; listeners sweep what a
+        # lost announcement left undone.
+        lambda: claims_extracted.send_robust(sender=Claim, claim_ids=ids),
+        robust=True,
+    )
 
 
 def verdict_publication_announce(*, verdict: Verdict) -> None:

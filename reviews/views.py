@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import CHECKERS
 from factcheck.errors import DomainError, NotFound, StaleVersion
 from factcheck.pages import is_htmx, redirect_back, render_page, role_required
+from factchecks.views import with_suggestions
 
 from . import selectors, services
 from .forms import (
@@ -84,6 +85,9 @@ def queue(request):
     filters = QueueFilterForm(request.GET or None)
     filtered = filters.filter(visible) if filters.is_valid() else visible
     counts = selectors.claim_counts_by_state(filtered)
+    my_claims = selectors.claims_in_review_held_by(request.user)
+    waiting = list(selectors.claims_queued(filtered)[:QUEUE_PAGE_SIZE])
+    with_suggestions([*my_claims, *waiting], user=request.user)
     return render_page(
         request,
         "reviews/queue.html",
@@ -94,8 +98,8 @@ def queue(request):
                 {"state": value, "label": label, "count": counts.get(value, 0)}
                 for value, label in ClaimState.choices
             ],
-            "my_claims": selectors.claims_in_review_held_by(request.user),
-            "waiting": selectors.claims_queued(filtered)[:QUEUE_PAGE_SIZE],
+            "my_claims": my_claims,
+            "waiting": waiting,
             "waiting_count": counts.get(ClaimState.QUEUED, 0),
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
             **STATES,
@@ -165,6 +169,7 @@ def _workspace(
     latest_return = (
         selectors.claim_latest_return(claim=claim) if claim.state == ClaimState.RETURNED else None
     )
+    with_suggestions([claim], user=user)
     return render_page(
         request,
         "reviews/claim_workspace.html",

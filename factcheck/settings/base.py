@@ -335,6 +335,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factchecks.matching.tasks.embed_missing_factchecks",
         "schedule": env.float("MATCH_EMBED_SWEEP_SECONDS", default=300.0),
     },
+    "match-claims": {
+        "task": "factchecks.matching.tasks.match_claims_sweep",
+        "schedule": env.float("MATCH_CLAIMS_SWEEP_SECONDS", default=300.0),
+    },
     "worker-heartbeat": {
         "task": "factcheck.worker_heartbeat",
         "schedule": env.float("WORKER_HEARTBEAT_SECONDS", default=30.0),

@@ -1,14 +1,18 @@
-"""Reads of matching: the fact-checks that already review a text's claim."""
+"""Reads of matching: the fact-checks that already review a text's claim, and the matches
+stored for our claims."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from factcheck.errors import InvalidInput
 
-from ..models import FactCheck
+from ..models import ClaimMatch, FactCheck, MatchStatus
 from .config import load_config
 from .engine import get_matcher
 
@@ -75,3 +79,32 @@ def matches_for_text(
         if len(out) == limit:
             break
     return out
+
+
+def claim_matches(*, claim_id: int) -> QuerySet[ClaimMatch]:
+    """Every stored match of one claim, judged or not, best score first, with the fact-check
+    (without its raw JSON), its publisher and who judged it."""
+    return (
+        ClaimMatch.objects.filter(claim_id=claim_id)
+        .select_related("factcheck__publisher", "decided_by")
+        .defer("factcheck__raw")
+        .order_by("-score", "id")
+    )
+
+
+def claim_suggestions(*, claim_ids: Iterable[int]) -> dict[int, list[ClaimMatch]]:
+    """The matches a page shows beside each claim: confirmed and not yet judged ones (not
+    rejected), confirmed first, then best score; one query for any number of claims."""
+    shown: dict[int, list[ClaimMatch]] = defaultdict(list)
+    rows = (
+        ClaimMatch.objects.filter(claim_id__in=list(claim_ids))
+        .exclude(status=MatchStatus.REJECTED)
+        .select_related("factcheck__publisher")
+        .defer("factcheck__raw")
+        .order_by("claim_id", "-score", "id")
+    )
+    for match in rows:
+        shown[match.claim_id].append(match)
+    for matches in shown.values():
+        matches.sort(key=lambda m: m.status != MatchStatus.CONFIRMED)
+    return dict(shown)
