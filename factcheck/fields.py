@@ -39,6 +39,29 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON's true or false only: `"no"`, `0` or `"false"` are a mistake in the client, which
+    REST framework's field would read as a boolean."""
+
+    default_error_messages = {"not_a_boolean": "Must be true or false, not {type}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("not_a_boolean", type=type(data).__name__)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number that is whole: `"30"` and `true` are refused, not read as 30 and 1."""
+
+    default_error_messages = {"not_a_number": "Must be a whole number, not {type}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("not_a_number", type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class ChoiceField(serializers.ChoiceField):
     """A choice among strings whose error lists the valid ones:
     `"refute" is not one of supports, refutes, context.`"""

@@ -1,8 +1,9 @@
 """Why an import as a whole was refused. Each is a 400 in the API's one error shape, with a
 code a client can branch on and a message saying what to do; an item that cannot be imported
-is not an error but a line of the report (`items.SkipItem`)."""
+is not an error but a line of the report (`items.SkipItem`). Subscriptions add two refusals
+of their own, each a 409."""
 
-from factcheck.errors import DomainError, InvalidInput
+from factcheck.errors import Conflict, DomainError, InvalidInput
 
 
 class ImportRefused(InvalidInput):
@@ -39,7 +40,20 @@ class NothingImported(ImportRefused):
     code = "nothing_imported"
 
 
+class AlreadySubscribed(Conflict):
+    """Another subscription reads the same feed URL; `details.subscription` is its id."""
+
+    code = "already_subscribed"
+
+
+class SubscriptionPaused(Conflict):
+    """A paused subscription (is_active false) is not refreshed, not even on request."""
+
+    code = "subscription_paused"
+
+
 __all__ = [
+    "AlreadySubscribed",
     "DomainError",
     "FetchFailed",
     "FetchRefused",
@@ -47,5 +61,6 @@ __all__ = [
     "InputTooLarge",
     "NoClaimReview",
     "NothingImported",
+    "SubscriptionPaused",
     "UnreadableDocument",
 ]

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import FactCheck, ImportRun
+from .models import FactCheck, FeedSubscription, ImportRun
 
 
 def factcheck_list() -> QuerySet[FactCheck]:
@@ -18,6 +18,11 @@ def factcheck_detail_queryset() -> QuerySet[FactCheck]:
 def factchecks_written_by(*, import_run_id: int) -> QuerySet[FactCheck]:
     """The fact-checks an import added or changed (and no later import touched since)."""
     return FactCheck.objects.filter(last_import_id=import_run_id)
+
+
+def feed_subscriptions() -> QuerySet[FeedSubscription]:
+    """Subscribed feeds, by name (one query for a page of any size)."""
+    return FeedSubscription.objects.order_by("name", "pk")
 
 
 def import_runs() -> QuerySet[ImportRun]:

@@ -24,15 +24,26 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from factcheck.errors import InvalidInput, NotPermitted
+from factcheck.errors import InvalidInput, NotFound, NotPermitted
 from sources.fetcher import InvalidURLError, validate_fetchable_url
 
 from .documents import AUTO, Document, Skipped, looks_like_page, read_document, read_value
-from .errors import ImportRefused, NothingImported, UnreadableDocument
+from .errors import (
+    AlreadySubscribed,
+    ImportRefused,
+    NothingImported,
+    SubscriptionPaused,
+    UnreadableDocument,
+)
 from .fetching import fetch_document, url_refusal
 from .items import FactCheckData, ReadOptions, SkipItem
 from .models import FactCheck, FeedSubscription, ImportRun, ImportSource, Publisher
-from .permissions import IMPORT_REFUSAL, may_import
+from .permissions import (
+    IMPORT_REFUSAL,
+    SUBSCRIPTION_REFUSAL,
+    may_import,
+    may_manage_subscriptions,
+)
 from .signals import factchecks_imported
 
 logger = logging.getLogger(__name__)
@@ -559,6 +570,182 @@ def subscription_url_check(*, url: str) -> str:
     if refusal:
         raise InvalidInput(refusal)
     return url
+
+
+REFRESH_EVERY_MIN_MINUTES = 5
+"""As the database holds it (`feedsubscription_refresh_min`): feeds change slowly, and each
+refresh reads the whole feed."""
+REFRESH_EVERY_MAX_MINUTES = 30 * 24 * 60
+"""A month: a feed read more rarely than that is better imported by hand."""
+DEFAULT_REFRESH_EVERY_MINUTES = 360
+
+
+def _check_may_manage_subscriptions(by) -> None:
+    if by is not None and not may_manage_subscriptions(by):
+        raise NotPermitted(SUBSCRIPTION_REFUSAL)
+
+
+def _checked_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(
+            "Give the subscription a name (the feed's publisher, say).",
+            details={"name": "blank"},
+        )
+    return name
+
+
+def _checked_interval(minutes: int) -> int:
+    if not REFRESH_EVERY_MIN_MINUTES <= minutes <= REFRESH_EVERY_MAX_MINUTES:
+        raise InvalidInput(
+            f"refresh_every_minutes is {minutes}: a feed is read again every "
+            f"{REFRESH_EVERY_MIN_MINUTES} to {REFRESH_EVERY_MAX_MINUTES:,} minutes (30 days).",
+            details={"refresh_every_minutes": minutes},
+        )
+    return minutes
+
+
+def _already_subscribed(taken: FeedSubscription) -> AlreadySubscribed:
+    return AlreadySubscribed(
+        f"{taken.url} is subscribed already, as {taken.name!r} (subscription {taken.pk}): "
+        f"change that one (PATCH /api/v1/factchecks/subscriptions/{taken.pk}/) instead.",
+        details={"subscription": taken.pk},
+    )
+
+
+def _check_url_free(url: str, *, besides: int | None = None) -> None:
+    taken = FeedSubscription.objects.filter(url=url).exclude(pk=besides).first()
+    if taken is not None:
+        raise _already_subscribed(taken)
+
+
+def _locked_subscription(pk: int) -> FeedSubscription:
+    """The subscription, locked for the rest of the caller's transaction."""
+    current = FeedSubscription.objects.select_for_update().filter(pk=pk).first()
+    if current is None:
+        raise NotFound(f"Subscription {pk} is gone: it was deleted a moment ago.")
+    return current
+
+
+def subscription_create(
+    *,
+    name: str,
+    url: str,
+    publisher_name: str = "",
+    refresh_every_minutes: int = DEFAULT_REFRESH_EVERY_MINUTES,
+    is_active: bool = True,
+    by=None,
+) -> FeedSubscription:
+    """Subscribe to a feed of ClaimReviews; an active one is read at the next sweep.
+
+    Raises NotPermitted when `by` may not manage subscriptions, InvalidInput when the URL
+    could never be read (the fetcher's rules) or the interval is out of range, and
+    AlreadySubscribed when a subscription reads that URL already."""
+    _check_may_manage_subscriptions(by)
+    name = _checked_name(name)
+    # Before the transaction: checking the address resolves the host.
+    url = subscription_url_check(url=url)
+    refresh_every_minutes = _checked_interval(refresh_every_minutes)
+    _check_url_free(url)
+    try:
+        with transaction.atomic():
+            return FeedSubscription.objects.create(
+                name=name,
+                url=url,
+                publisher_name=publisher_name.strip(),
+                refresh_every_minutes=refresh_every_minutes,
+                is_active=is_active,
+            )
+    except IntegrityError:
+        # Subscribed a moment ago by someone else: the unique URL refused the second row.
+        taken = FeedSubscription.objects.filter(url=url).first()
+        if taken is None:
+            raise
+        raise _already_subscribed(taken) from None
+
+
+def subscription_update(
+    *,
+    subscription: FeedSubscription,
+    name: str | None = None,
+    url: str | None = None,
+    publisher_name: str | None = None,
+    refresh_every_minutes: int | None = None,
+    is_active: bool | None = None,
+    by=None,
+) -> FeedSubscription:
+    """Change what is given (None: unchanged), checked as `subscription_create` checks it.
+
+    A new URL is a new feed: it is read at the next sweep and its failures start from none.
+    A new interval counts from the last refresh. Returns the subscription as stored."""
+    _check_may_manage_subscriptions(by)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _checked_name(name)
+    if url is not None:
+        changes["url"] = subscription_url_check(url=url)
+    if publisher_name is not None:
+        changes["publisher_name"] = publisher_name.strip()
+    if refresh_every_minutes is not None:
+        changes["refresh_every_minutes"] = _checked_interval(refresh_every_minutes)
+    if is_active is not None:
+        changes["is_active"] = is_active
+    try:
+        with transaction.atomic():
+            current = _locked_subscription(subscription.pk)
+            changed = {
+                field: value for field, value in changes.items() if getattr(current, field) != value
+            }
+            if not changed:
+                return current
+            if "url" in changed:
+                _check_url_free(changed["url"], besides=current.pk)
+                changed.update(next_refresh_at=None, consecutive_failures=0)
+            elif "refresh_every_minutes" in changed and current.last_refreshed_at is not None:
+                changed["next_refresh_at"] = current.last_refreshed_at + timedelta(
+                    minutes=changed["refresh_every_minutes"]
+                )
+            for field, value in changed.items():
+                setattr(current, field, value)
+            current.save(update_fields=[*changed, "updated_at"])
+            return current
+    except IntegrityError:
+        taken = FeedSubscription.objects.filter(url=changes.get("url", "")).first()
+        if taken is None:
+            raise
+        raise _already_subscribed(taken) from None
+
+
+def subscription_delete(*, subscription: FeedSubscription, by=None) -> None:
+    """Stop reading a feed. The fact-checks it brought in stay in the collection, as do its
+    imports' reports."""
+    _check_may_manage_subscriptions(by)
+    FeedSubscription.objects.filter(pk=subscription.pk).delete()
+
+
+def subscription_refresh_request(*, subscription: FeedSubscription, by=None) -> FeedSubscription:
+    """Have a worker refresh the feed now (in-process in the embedded default), whatever its
+    schedule. SubscriptionPaused when it is not active.
+
+    Like the sweep, it pushes the next refresh past a lease first, so the sweep does not hand
+    the same feed out while this refresh runs; the refresh then sets the real next time."""
+    _check_may_manage_subscriptions(by)
+    lease = timedelta(seconds=settings.FACTCHECK_FEED_REFRESH_LEASE_SECONDS)
+    with transaction.atomic():
+        current = _locked_subscription(subscription.pk)
+        if not current.is_active:
+            raise SubscriptionPaused(
+                f"{current.name!r} is paused, and a paused feed is not read: set is_active to "
+                f"true (PATCH /api/v1/factchecks/subscriptions/{current.pk}/) to refresh it."
+            )
+        FeedSubscription.objects.filter(pk=current.pk).update(
+            next_refresh_at=Now() + lease, updated_at=Now()
+        )
+        from .tasks import refresh_subscription
+
+        refresh_subscription.delay_on_commit(current.pk)
+    current.refresh_from_db()
+    return current
 
 
 def subscriptions_refresh_due(*, limit: int | None = None) -> int:

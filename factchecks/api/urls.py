@@ -8,10 +8,14 @@ from .claim_matches import (
     ClaimMatchRejectView,
 )
 from .matches import MatchView
+from .subscriptions import FeedSubscriptionViewSet
 from .views import FactCheckImportView, FactCheckViewSet
 
 router = SimpleRouter()
 router.register("factchecks", FactCheckViewSet, basename="factcheck")
+router.register(
+    "factchecks/subscriptions", FeedSubscriptionViewSet, basename="factcheck-subscription"
+)
 
 urlpatterns = [
     path("factchecks/imports/", FactCheckImportView.as_view(), name="factcheck-imports"),
