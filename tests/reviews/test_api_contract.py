@@ -307,7 +307,7 @@ def test_a_bad_choice_is_refused_with_the_valid_ones(draft, erin):
         'rating: "pants_on_fire" is not one of false, mostly_false, mixed, mostly_true, true.'
     )
     assert assert_refused(reason, 400)["message"] == (
-        'reason: "spam" is not one of not_check_worthy, duplicate, opinion.'
+        'reason: "spam" is not one of not_check_worthy, duplicate, opinion, already_checked.'
     )
     assert not EvidenceLink.objects.exists()
     assert Claim.objects.get(pk=other.id).state == "queued"

@@ -132,33 +132,35 @@ def _erins_own_submitted(people):
 
 
 NOTHING: set = set()
+# Any fact-checker or editor judges a claim's suggested fact-checks while it is worked on.
+JUDGING = {Move.CONFIRM_MATCH, Move.REJECT_MATCH}
 TABLE = [
     # (scene, person, moves the person may make)
-    (_triage, "erin", {Move.QUEUE, Move.DISMISS, Move.BOOST}),
-    (_triage, "alice", NOTHING),
+    (_triage, "erin", {Move.QUEUE, Move.DISMISS, Move.BOOST} | JUDGING),
+    (_triage, "alice", JUDGING),
     (_triage, "newsbot", NOTHING),
-    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE}),
-    (_queued, "alice", {Move.TAKE}),
+    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING),
+    (_queued, "alice", {Move.TAKE} | JUDGING),
     (_queued, "newsbot", NOTHING),
     (_queued, "mallory", NOTHING),
-    (_held, "alice", {Move.RENEW, Move.RELEASE} | HOLDER_WORK),
-    (_held, "bob", NOTHING),
-    (_held, "erin", {Move.BOOST}),
-    (_lapsed, "alice", {Move.TAKE}),
-    (_lapsed, "bob", {Move.TAKE}),
-    (_lapsed, "erin", {Move.BOOST, Move.TAKE}),
-    (_submitted, "alice", NOTHING),
-    (_submitted, "bob", NOTHING),
-    (_submitted, "erin", {Move.BOOST, Move.APPROVE, Move.RETURN}),
-    (_returned, "alice", HOLDER_WORK),
-    (_returned, "bob", NOTHING),
-    (_returned, "erin", {Move.BOOST}),
+    (_held, "alice", {Move.RENEW, Move.RELEASE} | HOLDER_WORK | JUDGING),
+    (_held, "bob", JUDGING),
+    (_held, "erin", {Move.BOOST} | JUDGING),
+    (_lapsed, "alice", {Move.TAKE} | JUDGING),
+    (_lapsed, "bob", {Move.TAKE} | JUDGING),
+    (_lapsed, "erin", {Move.BOOST, Move.TAKE} | JUDGING),
+    (_submitted, "alice", JUDGING),
+    (_submitted, "bob", JUDGING),
+    (_submitted, "erin", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING),
+    (_returned, "alice", HOLDER_WORK | JUDGING),
+    (_returned, "bob", JUDGING),
+    (_returned, "erin", {Move.BOOST} | JUDGING),
     (_published, "alice", NOTHING),
     (_published, "erin", {Move.SUPERSEDE}),
     (_dismissed, "erin", {Move.QUEUE}),
     (_dismissed, "alice", NOTHING),
-    (_erins_own_submitted, "erin", {Move.BOOST}),
-    (_erins_own_submitted, "fiona", {Move.BOOST, Move.APPROVE, Move.RETURN}),
+    (_erins_own_submitted, "erin", {Move.BOOST} | JUDGING),
+    (_erins_own_submitted, "fiona", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING),
 ]
 
 
@@ -195,7 +197,7 @@ def test_a_superuser_holds_every_role(people, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     claim = claim_queued()
 
-    assert workflow.allowed_moves(claim, root) == {Move.DISMISS, Move.BOOST, Move.TAKE}
+    assert workflow.allowed_moves(claim, root) == {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING
     # Nobody but the service returns a lapsed claim to the queue.
     assert not workflow.role_may(root, Move.EXPIRE)
 
