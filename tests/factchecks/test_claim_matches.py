@@ -175,6 +175,10 @@ def test_an_editor_dismisses_a_claim_as_checked_before(ingested, erin, alice):
     judged = matches_of(alice, tax["id"])["matches"][0]
     assert judged["status"] == "confirmed"
     assert judged["decided_by"] == "erin"
+    # A dismissed claim is settled: its matches are no longer judged.
+    settled = client_for(alice).post(f"/api/v1/claims/{tax['id']}/matches/{match['id']}/reject/")
+    assert settled.status_code == 409
+    assert matches_of(alice, tax["id"])["matches"][0]["status"] == "confirmed"
 
 
 @pytest.mark.django_db(transaction=True)
