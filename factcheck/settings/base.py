@@ -106,11 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2 first: a sign-in costs tens of milliseconds instead of PBKDF2's several hundred on
-# these cores, and memory-hardness keeps offline guessing dear. Passwords stored with the
-# others are still checked, and rehashed with Argon2 at their next sign-in.
+# Argon2 first (accounts.hashers says with which parameters, and what a check costs):
+# memory-hard, and a sign-in in tens of milliseconds. Passwords stored with the others are
+# still checked, and rehashed with Argon2 at their next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.NewsroomArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
