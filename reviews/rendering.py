@@ -101,13 +101,21 @@ ALLOWED_TAGS = {
     "h4",
     "h5",
     "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
+# Table cells lose their alignment (a style attribute, which the page's CSP would refuse).
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener"
 
-# Raw HTML in the source is shown as text, never passed through.
-_markdown = MarkdownIt("commonmark", {"html": False})
+# Raw HTML in the source is shown as text, never passed through. GitHub-style tables are
+# on: a rationale often sets figures side by side.
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def _demote_top_headings(tokens) -> None:

@@ -384,6 +384,24 @@ def test_the_markdown_preview_is_sanitised(alice, signed_in):
     assert "<blockquote>" in html
 
 
+def test_markdown_tables_render_in_rationales_through_the_sanitiser(alice, signed_in):
+    response = signed_in(alice).post(
+        reverse("markdown-preview"),
+        {
+            "rationale": "| Year | Claimed | Official |\n| :--- | ---: | ---: |\n"
+            "| 2023 | 90% | 41% |\n| <script>x</script> | [a](javascript:x) | 3 |\n"
+        },
+    )
+
+    html = response.content.decode()
+    assert "<table>" in html and "<thead>" in html and "<tbody>" in html
+    assert "<th>Claimed</th>" in html
+    assert "<td>90%</td>" in html
+    assert "style=" not in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+
+
 # --- the queue --------------------------------------------------------------------------------
 
 
