@@ -341,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factchecks.tasks.refresh_due_subscriptions",
         "schedule": env.float("FACTCHECK_FEED_SWEEP_SECONDS", default=60.0),
     },
+    "sync-own-factchecks": {
+        "task": "factchecks.tasks.sync_own_factchecks",
+        "schedule": env.float("OWN_FACTCHECK_SWEEP_SECONDS", default=300.0),
+    },
     "embed-missing-factchecks": {
         "task": "factchecks.matching.tasks.embed_missing_factchecks",
         "schedule": env.float("MATCH_EMBED_SWEEP_SECONDS", default=300.0),

@@ -110,10 +110,11 @@ class MatchView(APIView):
         responses={200: OpenApiResponse(MatchListSerializer), **ERROR_RESPONSES},
     )
     def get(self, request):
-        """Has this been checked before? The fact-checks by others (imported ClaimReviews
-        and CLEF collections) most likely to review the claim in `text`, best first, each
-        with a score from 0 to 1 and whether it reaches the suggestion threshold. Lexical
-        (BM25) and semantic (sentence embedding) retrieval, fused."""
+        """Has this been checked before? The published fact-checks (imported ClaimReviews
+        and CLEF collections, and our own verdicts) most likely to review the claim in
+        `text`, best first, each with a score from 0 to 1 and whether it reaches the
+        suggestion threshold. Lexical (BM25) and semantic (sentence embedding) retrieval,
+        fused."""
         params = MatchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data

@@ -59,8 +59,9 @@ class FactCheckFilter(django_filters.FilterSet):
 
 
 class FactCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Fact-checks published by others (ClaimReview feeds and pages, CLEF collections), with
-    their rating as published and on our scale."""
+    """Published fact-checks: by others (ClaimReview feeds and pages, CLEF collections) and
+    our own published verdicts (source `own`), with their rating as published and on our
+    scale."""
 
     permission_classes = [MayRead]
     filterset_class = FactCheckFilter

@@ -115,12 +115,15 @@ def factcheck_embeddings_refresh(
 
 
 def match_index_rebuild(*, folder: Path | None = None, progress: Progress | None = None):
-    """Embed whatever lacks a current vector, build a snapshot of the whole collection and
-    save it where every process loads it from (MATCH_INDEX_DIR); this process's matcher
-    then uses it. Returns the index."""
+    """Bring our published verdicts into the collection as they stand (factchecks.own),
+    embed whatever lacks a current vector, build a snapshot of the whole collection and save
+    it where every process loads it from (MATCH_INDEX_DIR); this process's matcher then uses
+    it. Returns the index."""
+    from ..own import own_factchecks_sync
     from .config import load_config
     from .engine import build_index, index_folder, reset_matcher
 
+    own_factchecks_sync(everything=True)
     factcheck_embeddings_refresh(progress=progress)
     encoder = get_encoder()
     index = build_index(encoder, load_config())

@@ -1,4 +1,5 @@
-"""Embed what lacks a vector and save the matching index that every process loads."""
+"""Bring our published verdicts in, embed what lacks a vector and save the matching index
+that every process loads."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from factchecks.matching.services import match_index_rebuild
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the matching index: embed the fact-checks that have no current vector, then "
+        "Rebuild the matching index: bring our published verdicts into the collection as "
+        "they stand, embed the fact-checks that have no current vector, then "
         "build BM25 and the dense index over the whole collection and save them under "
         "MATCH_INDEX_DIR, where every web and worker process loads them (memory-mapped) and "
         "catches up from. Run it after a large import or a new model."
