@@ -3,7 +3,9 @@
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -15,9 +17,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Now
+from django.db.models.functions import Coalesce, Now, NullIf
 
 from accounts.roles import CHECKERS, EDITORS, user_has_any_role
 from articles.models import Article
@@ -434,6 +437,46 @@ def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> Query
         | Q(headline__icontains=text)
         | Q(rationale__icontains=text)
     )
+
+
+def our_publisher_site() -> str:
+    """The site our published verdicts carry in claims:search: the host of PUBLISHER_URL."""
+    return urlsplit(settings.PUBLISHER_URL).hostname or ""
+
+
+def published_verdicts_for_search(
+    *,
+    query: str | None = None,
+    claim_ids: Iterable[int] | None = None,
+    language: str | None = None,
+    published_since: datetime | None = None,
+) -> QuerySet:
+    """Published verdicts as claims:search reads them, newest first: rows of
+    `published_verdict_rows` with the claim's origin, each with the site of its publisher
+    (`review_publisher_site`, ours) and its language (`review_language`), so that the answer
+    shows exactly what the filters compared.
+
+    `query` keeps the verdicts the full-text search matches; `claim_ids`, those on these
+    claims; `language` (a language subtag such as en), those in that language whatever their
+    region; `published_since`, those published then or later."""
+    rows = published_verdict_rows(with_claim_origin=True).annotate(
+        review_publisher_site=Value(our_publisher_site()),
+        # An article whose language is not known is taken to be in English.
+        review_language=Coalesce(NullIf("claim__article__language", Value("")), Value("en")),
+    )
+    if query:
+        rows = published_verdicts_matching(rows, query)
+    if claim_ids is not None:
+        rows = rows.filter(claim_id__in=list(claim_ids))
+    if language:
+        rows = rows.filter(
+            Q(review_language__iexact=language)
+            | Q(review_language__istartswith=f"{language}-")
+            | Q(review_language__istartswith=f"{language}_")
+        )
+    if published_since is not None:
+        rows = rows.filter(published_at__gte=published_since)
+    return rows.order_by("-published_at", "-id")
 
 
 def articles_with_published_verdicts() -> QuerySet[Article]:

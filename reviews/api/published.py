@@ -3,15 +3,9 @@
 import base64
 import binascii
 import json
-import re
-from datetime import timedelta
-from urllib.parse import urlsplit
 
 import django_filters
-from django.conf import settings
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -40,6 +34,8 @@ from factcheck.filtering import (
     validated_query,
 )
 from factcheck.pagination import StrictCursorPagination
+from factchecks import presenters as factcheck_presenters
+from factchecks.search import claims_search
 from reviews import presenters, selectors
 from reviews.models import ClaimKind
 from reviews.presenters import PublishedVerdictSerializer
@@ -218,61 +214,10 @@ def _decode_page_token(token: str) -> int:
     return offset
 
 
-def _site(text: str) -> str:
-    """The host a site or URL names, without `www.`: `www.Example.org`, `example.org:443` and
-    `https://example.org/about` all name example.org."""
-    text = text.strip()
-    try:
-        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    except ValueError:  # not a URL (an unclosed IPv6 bracket): compare it as written
-        host = text.lower()
-    return host.rstrip(".").removeprefix("www.")
-
-
-def _with_review_facts(verdicts: QuerySet) -> QuerySet:
-    """Annotated with what the search shows and filters on, so the answer shows exactly what
-    the filters compared. Every verdict is ours today: its publisher's site is the host of
-    PUBLISHER_URL. Fact checks imported from other publishers would bring a site of their
-    own, and `review_publisher_site` would read it."""
-    return verdicts.annotate(
-        review_publisher_site=Value(urlsplit(settings.PUBLISHER_URL).hostname or ""),
-        # An article whose language is not known is taken to be in English.
-        review_language=Coalesce(NullIf("claim__article__language", Value("")), Value("en")),
-    )
-
-
-def _search(data: dict) -> QuerySet:
-    verdicts = _with_review_facts(selectors.published_verdict_rows(with_claim_origin=True))
-    if data.get("query"):
-        verdicts = selectors.published_verdicts_matching(verdicts, data["query"])
-    if data.get("reviewPublisherSiteFilter"):
-        site = _site(data["reviewPublisherSiteFilter"])
-        verdicts = verdicts.filter(
-            Q(review_publisher_site__iexact=site) | Q(review_publisher_site__iexact=f"www.{site}")
-        )
-    if data.get("languageCode"):
-        # Google compares the language only: en-US and en-GB both ask for en.
-        language = re.split("[-_]", data["languageCode"])[0]
-        verdicts = verdicts.filter(
-            Q(review_language__iexact=language)
-            | Q(review_language__istartswith=f"{language}-")
-            | Q(review_language__istartswith=f"{language}_")
-        )
-    if data.get("maxAgeDays"):
-        # Google takes the newer of the claim's and the review's dates: here the review's, as
-        # a claim is always found before its verdict is published.
-        try:
-            since = timezone.now() - timedelta(days=data["maxAgeDays"])
-        except OverflowError:
-            pass  # a bound before the calendar begins: every fact check is younger
-        else:
-            verdicts = verdicts.filter(published_at__gte=since)
-    return verdicts.order_by("-published_at", "-id")
-
-
 class ClaimSearchView(APIView):
-    """Search published fact checks in the shape of Google Fact Check Tools' claims:search,
-    so existing clients can point at this service."""
+    """Search published fact checks, ours and those of the publishers in the collection, in
+    the shape of Google Fact Check Tools' claims:search, so existing clients can point at this
+    service (the search: factchecks.search)."""
 
     authentication_classes = [QueryKeyAuthentication, *APIView.authentication_classes]
     permission_classes = [IsReader]
@@ -358,8 +303,15 @@ class ClaimSearchView(APIView):
         else:
             offset = data.get("offset", 0)
         size = data["pageSize"] or SEARCH_PAGE_SIZE
-        page = list(_search(data)[offset : offset + size + 1])
-        body = {"claims": presenters.google_claims(page[:size])}
+        page = claims_search(
+            query=data.get("query"),
+            site=data.get("reviewPublisherSiteFilter"),
+            language_code=data.get("languageCode"),
+            max_age_days=data.get("maxAgeDays"),
+            offset=offset,
+            limit=size + 1,
+        )
+        body = {"claims": factcheck_presenters.google_claims(page[:size])}
         if len(page) > size and offset + size <= MAX_SEARCH_OFFSET:
             body["nextPageToken"] = _encode_page_token(offset + size)
         return Response(body)
