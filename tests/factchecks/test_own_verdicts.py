@@ -167,6 +167,12 @@ def test_a_published_verdict_is_embedded_by_a_worker_and_matched(
     assert best["publisher"]["name"] == "Factcheck Desk"
     assert best["canonical_rating"] == "mostly_false"
 
+
+def test_a_correction_is_matched_as_corrected(
+    alice, erin, reader, tasks_in_process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict = verdict_published(author=alice, editor=erin)
     with django_capture_on_commit_callbacks(execute=True):
         correction = correct(verdict, by=erin, rating="false")
 
@@ -188,12 +194,23 @@ def test_the_sweep_brings_in_what_a_lost_announcement_left_out(alice, erin, read
     assert {item["review_url"] for item in ours(reader)} == {public_url(first), public_url(second)}
     assert sync_own_factchecks() == 0
 
+
+def test_the_sweep_brings_in_a_correction_whose_announcement_was_lost(
+    alice, erin, reader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = verdict_published(author=alice, editor=erin)
+        second = verdict_published(author=alice, editor=erin, claimant="Valery Gerasimov")
+
+    # Corrected with its announcement lost: no on-commit callback runs.
     correction = correct(first, by=erin, rating="false")
     assert sync_own_factchecks() == 1
+
     by_claim = {item["external_id"]: item for item in ours(reader)}
-    assert len(by_claim) == 2
     assert by_claim[f"claim-{first.claim_id}"]["review_url"] == public_url(correction)
     assert by_claim[f"claim-{first.claim_id}"]["rating"]["canonical"] == "false"
+    assert by_claim[f"claim-{second.claim_id}"]["review_url"] == public_url(second)
+    assert len(by_claim) == 2
 
 
 def test_rebuild_match_index_brings_in_every_published_verdict(alice, erin, reader):
