@@ -215,9 +215,9 @@ def _decode_page_token(token: str) -> int:
 
 
 class ClaimSearchView(APIView):
-    """Search published fact checks, ours and those of the publishers in the collection, in
-    the shape of Google Fact Check Tools' claims:search, so existing clients can point at this
-    service (the search: factchecks.search)."""
+    """Search published fact checks, ours and those of the other publishers in the
+    collection, in the shape of Google Fact Check Tools' claims:search, so existing clients can
+    point at this service."""
 
     authentication_classes = [QueryKeyAuthentication, *APIView.authentication_classes]
     permission_classes = [IsReader]
