@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from factcheck.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
-from .models import Claim, EvidenceLink, ReviewEvent, Verdict
+from .models import Claim, EvidenceLink, ReviewEvent, Verdict, VerdictState
 from .workflow import RULES, VERDICT_OPEN, Move, allowed_moves
 
 
@@ -53,7 +53,11 @@ def _moves_open_to(user):
 
     @admin.display(description="Moves open to you")
     def moves_open_to_you(claim: Claim) -> str:
-        verdict = claim.verdicts.filter(state__in=VERDICT_OPEN).first()
+        verdicts = claim.verdicts
+        verdict = (
+            verdicts.filter(state__in=VERDICT_OPEN).first()
+            or verdicts.filter(state=VerdictState.PUBLISHED).first()
+        )
         moves = allowed_moves(claim, user, verdict=verdict)
         return "; ".join(RULES[move].description for move in Move if move in moves) or "None"
 

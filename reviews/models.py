@@ -166,6 +166,24 @@ class Verdict(models.Model):
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signoff_comment = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The published verdict this one corrects; empty for a first verdict.",
+    )
+    correction_note = models.TextField(
+        blank=True,
+        help_text="Why the earlier verdict was corrected, in the editor's words: published "
+        "with the correction.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For a correction: when the claim's first verdict was published.",
+    )
     created_at = models.DateTimeField(db_default=Now())
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -208,6 +226,16 @@ class Verdict(models.Model):
                     signed_off_at__isnull=False,
                 ),
                 name="verdict_published_is_signed_off",
+            ),
+            # A correction says why it was made; only a correction carries the date of the
+            # claim's first publication.
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True, correction_note="", first_published_at=None)
+                | (
+                    Q(corrects__isnull=False, first_published_at__isnull=False)
+                    & ~Q(correction_note="")
+                ),
+                name="verdict_correction_complete",
             ),
         ]
         indexes = [

@@ -18,6 +18,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from accounts.roles import CHECKERS, user_has_any_role
 from articles.models import Article
 from factcheck.errors import (
     Conflict,
@@ -729,7 +730,9 @@ def verdict_save(
 
 
 def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str = "") -> Verdict:
-    """Publish a submitted verdict. Four eyes: the approver is never its author."""
+    """Publish a submitted verdict. Four eyes: the approver is never its author. A correction
+    supersedes the claim's published verdict in the same transaction, so that clients see
+    the one or the other, never neither."""
     with transaction.atomic():
         claim = _lock_claim(verdict.claim_id)
         check(by, Move.APPROVE, claim, verdict=verdict)
@@ -740,6 +743,9 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
                 "Approval needs at least one evidence link whose source was fetched "
                 "successfully. Wait for the fetch, or ask for more evidence."
             )
+        earlier = Verdict.objects.filter(claim=claim, state=VerdictState.PUBLISHED).first()
+        if earlier is not None:
+            _supersede(earlier, claim=claim, by=by, correction=verdict)
         try:
             verdict = _compare_and_swap(
                 verdict,
@@ -766,6 +772,27 @@ def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str
             comment=comment,
         )
     return verdict
+
+
+def _supersede(earlier: Verdict, *, claim: Claim, by, correction: Verdict) -> None:
+    """Take `earlier` out of publication for `correction`, which is being approved. Caller
+    holds the claim's lock and publishes the correction in the same transaction (the
+    database holds one published verdict per claim, so this comes first)."""
+    check(by, Move.SUPERSEDE, claim, verdict=earlier)
+    move = RULES[Move.SUPERSEDE]
+    Verdict.objects.filter(pk=earlier.pk).update(
+        state=move.verdict_to, version=F("version") + 1, updated_at=Now()
+    )
+    # The states are the verdict's: the claim's move is the approval recorded next.
+    _record(
+        claim=claim,
+        actor=by,
+        action=Move.SUPERSEDE,
+        from_state=earlier.state,
+        to_state=move.verdict_to,
+        verdict=earlier,
+        comment=f"Superseded by verdict {correction.pk}, its correction.",
+    )
 
 
 def verdict_return(*, verdict: Verdict, by, expected_version: int, comment: str) -> Verdict:
@@ -796,3 +823,68 @@ def verdict_return(*, verdict: Verdict, by, expected_version: int, comment: str)
             comment=comment.strip(),
         )
     return verdict
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+
+def _correction_holder(published: Verdict, *, opened_by):
+    """Who works on a correction: the published verdict's author, or the editor opening it
+    when the author can no longer work on claims (deactivated, or no longer a checker)."""
+    author = published.author
+    return author if user_has_any_role(author, CHECKERS) else opened_by
+
+
+def verdict_correct(*, claim: Claim, by, comment: str) -> Verdict:
+    """Open a correction of the claim's published verdict, for `comment`, the reason (it is
+    published with the correction).
+
+    The correction is a draft copied from the published verdict (rating, headline,
+    rationale), held by that verdict's author (see `_correction_holder`): the claim is
+    returned to them, with no lease, and they edit and submit the draft as any verdict.
+    The published verdict stays public until another editor approves the correction
+    (`verdict_approve`). Refused, by the rulebook, unless `by` is an editor and the claim is
+    published with no correction open."""
+    refused = role_refusal(by, Move.CORRECT)
+    if refused is not None:
+        raise refused
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput(
+            "Say why the verdict needs correcting: a comment is required, and it is published "
+            "with the correction."
+        )
+    with transaction.atomic():
+        claim = _lock_claim(claim.pk)
+        in_progress = Verdict.objects.filter(claim=claim, state__in=VERDICT_OPEN).first()
+        published = (
+            Verdict.objects.filter(claim=claim, state=VerdictState.PUBLISHED)
+            .select_related("author")
+            .first()
+        )
+        check(by, Move.CORRECT, claim, verdict=in_progress or published)
+        move = RULES[Move.CORRECT]
+        holder = _correction_holder(published, opened_by=by)
+        correction = Verdict.objects.create(
+            claim=claim,
+            author=holder,
+            rating=published.rating,
+            headline=published.headline,
+            rationale=published.rationale,
+            corrects=published,
+            correction_note=comment,
+            first_published_at=published.first_published_at or published.published_at,
+        )
+        Claim.objects.filter(pk=claim.pk).update(
+            state=move.claim_to, assignee=holder, lease_expires_at=None, updated_at=Now()
+        )
+        _record(
+            claim=claim,
+            actor=by,
+            action=Move.CORRECT,
+            from_state=claim.state,
+            to_state=move.claim_to,
+            verdict=correction,
+            comment=comment,
+        )
+    return correction

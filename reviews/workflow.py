@@ -10,6 +10,10 @@ Where the answers are:
   `WORKABLE`, `VERDICT_OPEN`, `VERDICT_EDITABLE`) are declared next to it.
 - When is a claim handed out? `handed_out()`: queued claims, and claims whose holder's lease
   ran out on the database clock, highest `QUEUE_ORDER` first.
+- Who may correct a published verdict, and how? `RULES[Move.CORRECT]` (editors, on a published
+  claim, one correction at a time) opens it; the holder edits and submits it as any verdict;
+  `RULES[Move.APPROVE]` publishes it, four eyes as ever, and `RULES[Move.SUPERSEDE]` is the
+  earlier verdict leaving publication in the same step.
 
 The services enforce these rules by calling `check()` before they write; the API permissions,
 the pages, the templates (through the moves `allowed_moves()` passes them) and the admin ask
@@ -74,6 +78,7 @@ class Move(StrEnum):
     SUBMIT = "submit"
     APPROVE = "approve"
     RETURN = "return"
+    CORRECT = "correct"
     SUPERSEDE = "supersede"
     CONFIRM_MATCH = "confirm_match"
     REJECT_MATCH = "reject_match"
@@ -230,13 +235,24 @@ RULES: dict[Move, Rule] = {
             author=Author.NEVER,
             author_refusal="Nobody signs off their own verdict: another editor must review it.",
         ),
-        # A correction: a later verdict on a published claim supersedes the published one.
-        # Declared for what reads the workflow; no service makes this move yet.
+        # Corrections. An editor opens one with a reason: a draft copied from the published
+        # verdict goes back to its author (the claim is returned to them, with no lease, so it
+        # never re-enters the queue), who edits and submits it as any verdict. The published
+        # verdict stays public until another editor approves the correction, which
+        # supersedes it in the same step.
         _rule(
-            Move.SUPERSEDE,
-            "correct a published verdict",
+            Move.CORRECT,
+            "open a correction of a published verdict",
             EDITORS,
             {ClaimState.PUBLISHED},
+            ClaimState.RETURNED,
+            verdict_from=frozenset({VerdictState.PUBLISHED}),
+        ),
+        _rule(
+            Move.SUPERSEDE,
+            "supersede a published verdict with its approved correction",
+            EDITORS,
+            {ClaimState.SUBMITTED},
             verdict_from=frozenset({VerdictState.PUBLISHED}),
             verdict_to=VerdictState.SUPERSEDED,
         ),
@@ -262,6 +278,7 @@ WORK = _rule(None, "work on this claim", CHECKERS, WORKABLE, holder_only=True)
 TRIAGE_MOVES = (Move.QUEUE, Move.DISMISS, Move.BOOST)
 HOLDER_MOVES = tuple(move for move, rule in RULES.items() if rule.holder_only)
 SIGNOFF_MOVES = (Move.APPROVE, Move.RETURN)
+CORRECTION_MOVES = (Move.CORRECT,)
 
 
 # --- when a claim is handed out -------------------------------------------------------------
@@ -357,13 +374,21 @@ def _holder_refusal(claim: Claim, user, lease_live: Callable[[], bool]) -> Domai
 def _refusal(
     user, rule: Rule, claim: Claim, verdict: Verdict | None, lease_live: Callable[[], bool]
 ) -> DomainError | None:
-    """`rule` judged for `user`, in this order: the role, the claim's state (and, to take a
+    """`rule` judged for `user`, in this order: the role, a correction already open (to open
+    one: named before the claim's state, which it explains), the claim's state (and, to take a
     claim, that it is handed out), the holder and the lease, the verdict in progress (to start
     one), the verdict's author, the verdict's state."""
     refused = _role_refusal(user, rule)
     if refused is not None:
         return refused
     details = {"claim_state": claim.state, "move": rule.move.value if rule.move else ""}
+    if rule.move == Move.CORRECT and _is_open_correction(verdict):
+        return Conflict(
+            "A correction of this claim's published verdict is already open (the claim is "
+            f"{_label(claim)}): finish that one, which another editor then approves, "
+            "before opening another.",
+            details={**details, "correction_id": verdict.pk},
+        )
     if claim.state not in rule.claim_from:
         queued = rule.holder_only and claim.state == ClaimState.QUEUED
         hint = " Take it from the queue first." if queued else ""
@@ -404,6 +429,10 @@ def _refusal(
     return None
 
 
+def _is_open_correction(verdict: Verdict | None) -> bool:
+    return verdict is not None and verdict.corrects_id is not None and verdict.state in VERDICT_OPEN
+
+
 class _Lease:
     """The lease's liveness, asked of the database at most once."""
 
@@ -424,9 +453,10 @@ def refusal(
     None when they may.
 
     `verdict` is the claim's verdict the move acts on: its verdict in progress, when it has
-    one (a move that starts the verdict is refused while there is one). The first condition
-    that fails gives the answer (see `_refusal` for the order). A service asks this of the
-    claim it locked, so the answer holds while it writes."""
+    one (a move that starts the verdict is refused while there is one), else its published
+    one (which a correction corrects; a correction is refused while one is open). The first
+    condition that fails gives the answer (see `_refusal` for the order). A service asks this
+    of the claim it locked, so the answer holds while it writes."""
     return _refusal(user, RULES[move], claim, verdict, _Lease(claim))
 
 

@@ -194,7 +194,7 @@ def test_review_events_cannot_be_edited_or_deleted(alice):
     assert event.comment == ""
 
 
-# --- ready for corrections: no service supersedes a verdict yet ---------------------------------
+# --- corrections: what the database holds of them ---------------------------------------------
 
 
 def test_a_claim_keeps_its_superseded_verdicts_beside_the_published_one(alice, bob, erin):

@@ -67,11 +67,16 @@ def test_who_may_approve_is_answered_by_one_rule():
     assert workflow.who_may(Move.APPROVE) == "Only editors may approve and publish a verdict."
 
 
-def test_a_correction_is_declared_for_editors_on_published_claims():
-    rule = workflow.RULES[Move.SUPERSEDE]
+def test_a_correction_is_opened_by_editors_on_published_claims_and_supersedes_on_approval():
+    opened = workflow.RULES[Move.CORRECT]
+    superseded = workflow.RULES[Move.SUPERSEDE]
 
-    assert rule.claim_from == {ClaimState.PUBLISHED}
-    assert (rule.verdict_from, rule.verdict_to) == (
+    assert opened.roles == workflow.EDITORS
+    assert (opened.claim_from, opened.claim_to) == ({ClaimState.PUBLISHED}, ClaimState.RETURNED)
+    assert opened.verdict_from == {VerdictState.PUBLISHED}
+    # The earlier verdict leaves publication as the correction, awaiting sign-off, is approved.
+    assert superseded.claim_from == workflow.RULES[Move.APPROVE].claim_from
+    assert (superseded.verdict_from, superseded.verdict_to) == (
         {VerdictState.PUBLISHED},
         VerdictState.SUPERSEDED,
     )
@@ -156,7 +161,7 @@ TABLE = [
     (_returned, "bob", JUDGING),
     (_returned, "erin", {Move.BOOST} | JUDGING),
     (_published, "alice", NOTHING),
-    (_published, "erin", {Move.SUPERSEDE}),
+    (_published, "erin", {Move.CORRECT}),
     (_dismissed, "erin", {Move.QUEUE}),
     (_dismissed, "alice", NOTHING),
     (_erins_own_submitted, "erin", {Move.BOOST} | JUDGING),

@@ -7,15 +7,16 @@ import threading
 import pytest
 import redis
 from django.conf import settings
-from django.utils import timezone
 from werkzeug import Response
 
 from reviews.models import Claim, Verdict
 from reviews.services import (
     evidence_add,
     verdict_approve,
+    verdict_correct,
     verdict_create,
     verdict_submit,
+    verdict_update,
 )
 from sources.models import Source
 from sources.tasks import fetch_source
@@ -105,28 +106,25 @@ def publish(local_web, alice, erin):
 
 
 @pytest.fixture
-def correct(alice, erin):
-    """Publish a correction of `verdict`: a later verdict on the same claim, approved by erin,
-    that supersedes it.
-
-    No service supersedes a published verdict yet, so the states a corrections workflow will
-    leave are written here directly: this fixture is the test that the model is ready for one
-    (a superseded verdict keeps its publication, one verdict per claim is published) and that
-    webhooks already send the correction as `verdict.corrected`. Its approval is the service's.
-    """
+def correct(erin):
+    """Publish a correction of `verdict` through the services: erin opens it, the verdict's
+    author rates it `rating` and submits it, and erin approves it, which supersedes `verdict`.
+    Returns the correction, published."""
 
     def publish_correction(verdict: Verdict, *, rating: str = "false") -> Verdict:
-        Verdict.objects.filter(pk=verdict.pk).update(state="superseded")
-        Claim.objects.filter(pk=verdict.claim_id).update(state="submitted")
-        correction = Verdict.objects.create(
-            claim_id=verdict.claim_id,
-            author=alice,
-            state="submitted",
+        claim = Claim.objects.get(pk=verdict.claim_id)
+        draft = verdict_correct(
+            claim=claim, by=erin, comment="The monitors published a corrected dataset."
+        )
+        draft = verdict_update(
+            verdict=draft,
+            by=draft.author,
+            expected_version=draft.version,
             rating=rating,
             headline="Monitors' full count shows strikes mostly missed ISIL",
             rationale="The monitors' corrected dataset reverses the earlier count.",
-            submitted_at=timezone.now(),
         )
-        return verdict_approve(verdict=correction, by=erin, expected_version=correction.version)
+        submitted = verdict_submit(verdict=draft, by=draft.author, expected_version=draft.version)
+        return verdict_approve(verdict=submitted, by=erin, expected_version=submitted.version)
 
     return publish_correction
