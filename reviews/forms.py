@@ -96,6 +96,16 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class CorrectionForm(forms.Form):
+    comment = forms.CharField(
+        label="Why it needs correcting",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Published with the correction.",
+        error_messages={"required": "Say why the verdict needs correcting: a comment is required."},
+    )
+
+
 class DismissForm(forms.Form):
     reason = FormChoiceField(
         choices=[("", "Reason…"), *DismissReason.choices],

@@ -13,6 +13,8 @@ Which URL stands for the article, and how dates are written, are decided once, h
 ClaimReview: Google requires `claimReviewed`, `reviewRating` (with `alternateName`) and
 `url`, and recommends `author`, `datePublished` and `itemReviewed` (a Claim with its
 `author`, `datePublished` and `appearance`). Every ClaimReview built here carries all of them.
+A correction's ClaimReview keeps the claim's first publication as `datePublished` and gives
+its own as `dateModified`.
 
 A claim in review has one shape too, `ClaimSerializer`, which the claims and queue endpoints
 and an article's detail share.
@@ -133,6 +135,8 @@ def _verdict_item(row: dict, urls: PublicUrls) -> dict[str, Any]:
         "published_at": iso_8601(row["published_at"]),
         "signed_off_by": row["signed_off_by__username"],
         "public_url": urls.verdict(row["id"]),
+        "corrects_verdict_id": row["corrects_id"],
+        "correction_note": row["correction_note"],
     }
 
 
@@ -160,6 +164,12 @@ class PublishedVerdictSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     signed_off_by = serializers.CharField()
     public_url = serializers.CharField()
+    corrects_verdict_id = serializers.IntegerField(
+        allow_null=True, help_text="The verdict this one corrects and superseded; null if none."
+    )
+    correction_note = serializers.CharField(
+        allow_blank=True, help_text="Why the earlier verdict was corrected; empty if none."
+    )
 
     class Meta:
         list_serializer_class = _PublishedVerdictListSerializer
@@ -195,6 +205,16 @@ def _claim_author(row: dict) -> dict[str, str]:
     return {"@type": "Organization", "name": "Unknown"}
 
 
+def _first_published_at(row: dict) -> datetime:
+    """When the claim's verdict was first published: a correction's is its earlier verdict's."""
+    return row["first_published_at"] or row["published_at"]
+
+
+def _date_modified(row: dict) -> str | None:
+    """A correction's publication; None for a claim's first verdict."""
+    return _day(row["published_at"]) if row["first_published_at"] else None
+
+
 def _claimreview(row: dict, urls: PublicUrls) -> dict[str, Any]:
     rating = RATING_SCALE[row["rating"]]
     item_reviewed = {
@@ -216,7 +236,8 @@ def _claimreview(row: dict, urls: PublicUrls) -> dict[str, Any]:
         "url": urls.verdict(row["id"]),
         "claimReviewed": row["claim__text"],
         "headline": row["headline"],
-        "datePublished": _day(row["published_at"]),
+        "datePublished": _day(_first_published_at(row)),
+        "dateModified": _date_modified(row),
         "author": _publisher_organization(),
         "reviewRating": {
             "@type": "Rating",
@@ -247,15 +268,20 @@ def claimreview_feed(rows: Iterable[dict]) -> dict[str, Any]:
         "@type": "DataFeed",
         "name": f"{settings.PUBLISHER_NAME} fact checks",
         "publisher": _publisher_organization(),
-        "dataFeedElement": [
-            {
-                "@type": "DataFeedItem",
-                "dateCreated": _day(row["published_at"]),
-                "item": _claimreview(row, urls),
-            }
-            for row in rows
-        ],
+        "dataFeedElement": [_feed_item(row, urls) for row in rows],
     }
+
+
+def _feed_item(row: dict, urls: PublicUrls) -> dict[str, Any]:
+    item = {
+        "@type": "DataFeedItem",
+        "dateCreated": _day(_first_published_at(row)),
+        "item": _claimreview(row, urls),
+    }
+    modified = _date_modified(row)
+    if modified:
+        item["dateModified"] = modified
+    return item
 
 
 def claimreview_for_verdict(verdict: Verdict) -> dict[str, Any]:

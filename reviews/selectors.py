@@ -2,7 +2,9 @@
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from articles.models import Article
 from sources.selectors import FETCH_FAILED, FETCH_PENDING, latest_successful_snapshots
 
 from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
+from .ratings import RATING_SCALE
 from .workflow import IN_REVIEW, OPEN, QUEUE_ORDER, VERDICT_OPEN, Move
 
 # What is left of a claim's lease on the database clock, which the services judge it by.
@@ -188,8 +191,8 @@ def open_verdict_by(*, claim: Claim, author) -> Verdict | None:
 
 def verdicts_for_signoff_review() -> QuerySet[Verdict]:
     """Verdicts with what the sign-off page shows of them: their claim and its article, their
-    author and the editor who signed them off."""
-    return Verdict.objects.select_related("claim__article", "author", "signed_off_by")
+    author, the editor who signed them off, and the verdict a correction corrects."""
+    return Verdict.objects.select_related("claim__article", "author", "signed_off_by", "corrects")
 
 
 def verdicts_awaiting_signoff() -> QuerySet[Verdict]:
@@ -246,6 +249,23 @@ def return_comments(*, verdict: Verdict) -> QuerySet[ReviewEvent]:
         ReviewEvent.objects.filter(verdict=verdict, action=Move.RETURN)
         .select_related("actor")
         .order_by("created_at", "id")
+    )
+
+
+def claim_correction_in_progress(*, claim: Claim) -> ReviewEvent | None:
+    """The opening of the claim's correction in progress, with the editor who opened it and
+    their reason; None when no correction is open on the claim."""
+    if claim.state not in IN_REVIEW:
+        return None
+    if not Verdict.objects.filter(
+        claim=claim, state__in=VERDICT_OPEN, corrects__isnull=False
+    ).exists():
+        return None
+    return (
+        ReviewEvent.objects.filter(claim=claim, action=Move.CORRECT)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 
@@ -308,6 +328,8 @@ PUBLISHED_VERDICT_FIELDS = (
     "headline",
     "rationale",
     "published_at",
+    "corrects_id",
+    "correction_note",
     "claim_id",
     "claim__text",
     "claim__claimant",
@@ -322,9 +344,10 @@ PUBLISHED_VERDICT_FIELDS = (
     "signed_off_by__username",
 )
 # What ClaimReview and claims:search also say of the claim: when it was made (the article's
-# date, else when it was found) and by whom (else the article's byline). Not read for the API
-# item, which shows neither: decoding one more timestamp costs about 2.4 us a row (measured).
-CLAIM_ORIGIN_FIELDS = ("claim__created_at", "claim__article__byline")
+# date, else when it was found) and by whom (else the article's byline); and, of a correction,
+# when the claim's verdict was first published. Not read for the API item, which shows none
+# of them: decoding one more timestamp costs about 2.4 us a row (measured).
+CLAIM_ORIGIN_FIELDS = ("claim__created_at", "claim__article__byline", "first_published_at")
 
 
 def published_verdict_rows(*, with_claim_origin: bool = False) -> QuerySet:
@@ -343,19 +366,40 @@ def published_verdict_rows(*, with_claim_origin: bool = False) -> QuerySet:
 
 
 def with_published_evidence(rows: Iterable[dict]) -> list[dict]:
-    """`rows` (of `published_verdict_rows`), in their order, each with its claim's evidence
-    as `evidence`: url, stance and fetch state, oldest first. Never the note."""
+    """`rows` (of `published_verdict_rows`), in their order, each with the evidence it was
+    published with as `evidence` (see `published_with`): url, stance and fetch state, oldest
+    first. Never the note."""
     rows = list(rows)
     by_claim: dict[int, list[dict]] = {}
     for row in rows:
-        row["evidence"] = by_claim.setdefault(row["claim_id"], [])
-    for claim_id, url, stance, fetch_state in _published_evidence(list(by_claim)):
-        by_claim[claim_id].append({"url": url, "stance": stance, "fetch_state": fetch_state})
+        row["evidence"] = []
+        by_claim.setdefault(row["claim_id"], []).append(row)
+    for claim_id, url, stance, fetch_state, added_at in _published_evidence(list(by_claim)):
+        for row in by_claim[claim_id]:
+            if published_with(added_at=added_at, published_at=row["published_at"]):
+                row["evidence"].append({"url": url, "stance": stance, "fetch_state": fetch_state})
     return rows
 
 
+def published_with(*, added_at: datetime, published_at: datetime) -> bool:
+    """Whether evidence added to a claim at `added_at` is part of the verdict published at
+    `published_at`. Evidence is the claim's, not a verdict's: what the holder of a correction
+    adds stays in the newsroom until the correction is approved (both times are the
+    database's clock, and a claim's evidence is only added before its verdict's approval)."""
+    return added_at <= published_at
+
+
+def evidence_as_published(verdict: Verdict) -> list[EvidenceLink]:
+    """The evidence a verdict of `published_verdicts()` was published with, oldest first."""
+    return [
+        link
+        for link in verdict.claim.evidence.all()
+        if published_with(added_at=link.created_at, published_at=verdict.published_at)
+    ]
+
+
 def _published_evidence(claim_ids: list[int]) -> list[tuple]:
-    """(claim id, url, stance, fetch state) of the claims' evidence, oldest first.
+    """(claim id, url, stance, fetch state, when added) of the claims' evidence, oldest first.
 
     A fixed statement rather than a queryset: building the ORM query for a page's 50 ids
     cost more than running it (0.5 ms of 1.1 ms a page, measured)."""
@@ -366,7 +410,7 @@ def _published_evidence(claim_ids: list[int]) -> list[tuple]:
     placeholders = ", ".join(["%s"] * len(claim_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT e.claim_id, e.url, e.stance, s.state FROM {links} e "
+            f"SELECT e.claim_id, e.url, e.stance, s.state, e.created_at FROM {links} e "
             f"JOIN {sources} s ON s.id = e.source_id WHERE e.claim_id IN ({placeholders}) "
             "ORDER BY e.created_at, e.id",
             claim_ids,
@@ -396,6 +440,53 @@ def publication_corrected(*, verdict_id: int, claim_id: int, published_at: datet
     return (
         Verdict.objects.filter(_published_before(published_at, verdict_id), claim_id=claim_id)
         .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A published correction of a claim's verdict, as its public page notes it."""
+
+    published_at: datetime
+    note: str
+    earlier_rating: str
+    """The rating of the verdict it corrected."""
+
+    @property
+    def earlier_rating_label(self) -> str:
+        return RATING_SCALE[self.earlier_rating].label
+
+
+def corrections_up_to(verdict: Verdict) -> list[Correction]:
+    """The corrections of the claim's verdict published up to and including `verdict` (one
+    that was published), newest first; empty when it is the claim's first publication."""
+    if verdict.corrects_id is None:
+        return []
+    publications = list(
+        Verdict.objects.filter(claim_id=verdict.claim_id, published_at__isnull=False)
+        .filter(Q(pk=verdict.pk) | _published_before(verdict.published_at, verdict.pk))
+        .order_by("published_at", "pk")
+        .values_list("rating", "published_at", "correction_note")
+    )
+    return [
+        Correction(published_at=published_at, note=note, earlier_rating=earlier_rating)
+        for (earlier_rating, _at, _note), (_rating, published_at, note) in reversed(
+            list(pairwise(publications))
+        )
+    ]
+
+
+def published_successor(*, verdict_id: int) -> int | None:
+    """The id of the verdict now published on the claim of `verdict_id`, when that one was
+    published and a correction has superseded it since; None otherwise."""
+    return (
+        Verdict.objects.filter(
+            state=VerdictState.PUBLISHED,
+            claim__verdicts__pk=verdict_id,
+            claim__verdicts__state=VerdictState.SUPERSEDED,
+        )
         .values_list("pk", flat=True)
         .first()
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/", views.claim_evidence, name="claim-evidence"),
     path("claims/<int:pk>/evidence/add/", views.evidence_add, name="claim-evidence-add"),
     path("claims/<int:pk>/verdict/", views.verdict_save, name="claim-verdict-save"),
+    path("claims/<int:pk>/verdict/correct/", views.verdict_correct, name="claim-verdict-correct"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:pk>/renew/", views.claim_renew, name="claim-renew"),
     path("claims/<int:pk>/queue/", views.claim_queue, name="claim-queue"),

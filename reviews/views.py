@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +21,7 @@ from . import selectors, services
 from .forms import (
     ApproveForm,
     BoostForm,
+    CorrectionForm,
     DismissForm,
     EvidenceForm,
     QueueFilterForm,
@@ -32,6 +33,7 @@ from .presenters import claimreview_for_verdict
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (
+    CORRECTION_MOVES,
     HOLDER_MOVES,
     RULES,
     SIGNOFF_MOVES,
@@ -143,13 +145,14 @@ def _workspace(
     evidence_form: EvidenceForm | None = None,
     evidence_error: str = "",
     conflict: dict | None = None,
+    correction_form: CorrectionForm | None = None,
     status: int = 200,
 ):
     user = request.user
     claim = get_object_or_404(selectors.claims_visible_with_lease_left(user), pk=claim_id)
     article = claim.article
     verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
-    moves = allowed_moves(claim, user, verdict=verdict, among=HOLDER_MOVES)
+    moves = allowed_moves(claim, user, verdict=verdict, among=HOLDER_MOVES + CORRECTION_MOVES)
     may_work = Move.ADD_EVIDENCE in moves
     may_edit_verdict = Move.START_VERDICT in moves or Move.EDIT_VERDICT in moves
     if verdict_form is None and may_edit_verdict:
@@ -169,6 +172,9 @@ def _workspace(
     latest_return = (
         selectors.claim_latest_return(claim=claim) if claim.state == ClaimState.RETURNED else None
     )
+    correction = selectors.claim_correction_in_progress(claim=claim)
+    if correction is not None and latest_return is not None and latest_return.pk < correction.pk:
+        latest_return = None  # a return of the first verdict, before it was published
     with_suggestions([claim], user=user)
     return render_page(
         request,
@@ -193,6 +199,8 @@ def _workspace(
             "lease_seconds_left": lease_seconds_left,
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
             "latest_return": latest_return,
+            "correction": correction,
+            "correction_form": correction_form or CorrectionForm(),
             "events": selectors.claim_events(claim=claim),
             "may": may(moves),
             **_evidence_context(claim, may_work=may_work),
@@ -344,6 +352,31 @@ def verdict_save(request, pk: int):
         messages.success(request, f"Draft saved (version {outcome.verdict.version}).")
     else:
         messages.info(request, "Nothing changed since the last save.")
+    return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+
+
+@move_page(Move.CORRECT)
+@require_POST
+def verdict_correct(request, pk: int):
+    """Open a correction of the claim's published verdict (`services.verdict_correct`)."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"No correction opened: {_form_errors(form)}")
+        return _workspace(request, pk, correction_form=form, status=400)
+    try:
+        correction = services.verdict_correct(
+            claim=claim, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except DomainError as refused:
+        messages.error(request, f"No correction opened: {refused.message}")
+        return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+    holder = correction.author.get_username()
+    messages.success(
+        request,
+        f"Correction opened and held by {holder}. The published verdict stays public until "
+        "another editor approves the correction.",
+    )
     return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
 
 
@@ -564,7 +597,13 @@ def claim_boost(request, pk: int):
 
 def verdict_public(request, pk: int):
     # The one read of published verdicts: published ones only, evidence without its notes.
-    verdict = get_object_or_404(selectors.published_verdicts(), pk=pk)
+    verdict = selectors.published_verdicts().filter(pk=pk).first()
+    if verdict is None:
+        # A corrected verdict's address leads to its correction, which readers should see.
+        successor = selectors.published_successor(verdict_id=pk)
+        if successor is None:
+            raise Http404("No published verdict with this id.")
+        return redirect("verdict-public", successor, permanent=True)
     claimreview = claimreview_for_verdict(verdict)
     return render_page(
         request,
@@ -575,6 +614,9 @@ def verdict_public(request, pk: int):
             "article": verdict.claim.article,
             "rating": RATING_SCALE.get(verdict.rating),
             "rationale_html": markdown_html(verdict.rationale),
+            "evidence": selectors.evidence_as_published(verdict),
+            "first_published_at": verdict.first_published_at or verdict.published_at,
+            "corrections": selectors.corrections_up_to(verdict),
             # Escaped for a <script> block: no "</script>" can close it early.
             "claimreview_json": json.dumps(claimreview, ensure_ascii=False)
             .replace("<", "\\u003c")

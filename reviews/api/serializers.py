@@ -70,6 +70,8 @@ class VerdictSerializer(serializers.ModelSerializer):
             "signed_off_at",
             "signoff_comment",
             "published_at",
+            "corrects",
+            "correction_note",
             "updated_at",
         ]
 
@@ -100,6 +102,18 @@ class ReturnInputSerializer(InputSerializer):
     """What the author must fix."""
 
     comment = StrictCharField(max_length=5000)
+
+
+class CorrectionInputSerializer(InputSerializer):
+    """Why the published verdict needs correcting: published with the correction."""
+
+    comment = StrictCharField(
+        max_length=5000,
+        error_messages={
+            "required": "Say why the verdict needs correcting: a comment is required.",
+            "blank": "Say why the verdict needs correcting: a comment is required.",
+        },
+    )
 
 
 class DismissInputSerializer(InputSerializer):

@@ -24,6 +24,7 @@ from .serializers import (
     BoostInputSerializer,
     ClaimDetailSerializer,
     ClaimSerializer,
+    CorrectionInputSerializer,
     DismissInputSerializer,
     EvidenceInputSerializer,
     EvidenceLinkSerializer,
@@ -331,6 +332,28 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
                 verdict=verdict, by=request.user, expected_version=expected, comment=data["comment"]
             )
         return verdict_response(verdict)
+
+    @extend_schema(
+        request=CorrectionInputSerializer,
+        parameters=[ETAG],
+        responses={201: VerdictSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="verdict/correct",
+        permission_classes=[may_make(Move.CORRECT)],
+    )
+    def verdict_correct(self, request, pk=None):
+        """Open a correction of the claim's published verdict, saying why (`comment`, which is
+        published with it): a draft copied from the verdict, held by its author, who edits and
+        submits it as any verdict. The published verdict stays public until another editor
+        approves the correction, which then supersedes it."""
+        data = _input(CorrectionInputSerializer, request)
+        verdict = services.verdict_correct(
+            claim=self._claim(), by=request.user, comment=data["comment"]
+        )
+        return verdict_response(verdict, status_code=status.HTTP_201_CREATED)
 
 
 class QueueNextView(APIView):

@@ -13,6 +13,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from reviews import services
 from reviews.models import Claim, EvidenceLink, Verdict
 from reviews.selectors import published_content_version
 from sources.models import Source, SourceSnapshot
@@ -81,11 +82,11 @@ def rows_behind(verdict: Verdict) -> list[models.Model]:
     ]
 
 
-def test_every_change_a_client_can_see_moves_the_published_content_version(alice, erin, newsbot):
-    verdict = verdict_published(author=alice, editor=erin)
-    client = client_for(newsbot)
+def walk(client, verdict: Verdict) -> tuple[list[str], list[str], list[str]]:
+    """Change every stored field behind `verdict` in turn, then change it back: the fields
+    whose change clients saw, those whose change they did not, and those whose change they
+    saw without the version moving."""
     seen, unseen, unmoved = [], [], []
-
     for row in rows_behind(verdict):
         model = type(row)
         for field in model._meta.concrete_fields:
@@ -111,6 +112,40 @@ def test_every_change_a_client_can_see_moves_the_published_content_version(alice
                 if published_content_version() == version:
                     unmoved.append(label)
             model.objects.filter(pk=row.pk).update(**{field.attname: old})
+    return seen, unseen, unmoved
+
+
+def _first_publication(alice, erin, fiona) -> tuple[Verdict, set[str]]:
+    return verdict_published(author=alice, editor=erin), set()
+
+
+def _correction_open(alice, erin, fiona) -> tuple[Verdict, set[str]]:
+    """The published verdict, while a correction of it is worked on: its claim is in review."""
+    verdict = verdict_published(author=alice, editor=erin)
+    services.verdict_correct(claim=verdict.claim, by=fiona, comment="A newer count came out.")
+    return verdict, set()
+
+
+def _correction_published(alice, erin, fiona) -> tuple[Verdict, set[str]]:
+    earlier = verdict_published(author=alice, editor=erin)
+    draft = services.verdict_correct(claim=earlier.claim, by=fiona, comment="A newer count.")
+    draft = services.verdict_update(
+        verdict=draft, by=alice, expected_version=draft.version, rating="false"
+    )
+    submitted = services.verdict_submit(verdict=draft, by=alice, expected_version=draft.version)
+    correction = services.verdict_approve(
+        verdict=submitted, by=fiona, expected_version=submitted.version
+    )
+    return correction, {"Verdict.correction_note", "Verdict.first_published_at"}
+
+
+@pytest.mark.parametrize("scene", [_first_publication, _correction_open, _correction_published])
+def test_every_change_a_client_can_see_moves_the_published_content_version(
+    alice, erin, fiona, newsbot, scene
+):
+    verdict, also_seen = scene(alice, erin, fiona)
+
+    seen, unseen, unmoved = walk(client_for(newsbot), verdict)
 
     assert unmoved == [], f"clients would be served stale answers after changes of {unmoved}"
     # The walk reached what clients are shown, and left out what they are not.
@@ -122,5 +157,6 @@ def test_every_change_a_client_can_see_moves_the_published_content_version(alice
         "EvidenceLink.url",
         "Source.state",
         "User.username",
+        *also_seen,
     } <= set(seen)
     assert {"Claim.priority", "EvidenceLink.note", "Source.last_error"} <= set(unseen)

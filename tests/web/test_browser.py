@@ -3,6 +3,7 @@ text stays inert, fetch states update without a reload, two sessions editing one
 conflict, and the Content-Security-Policy leaves the pages working."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -369,6 +370,58 @@ def test_a_claim_goes_from_ingest_to_public_verdict(
     assert claimreview["reviewRating"]["alternateName"] == "Mostly false"
     assert claimreview["url"].endswith(reverse("verdict-public", args=[verdict.pk]))
     shoot(page, screenshot_dir, "public-verdict")
+
+    # The editor corrects the verdict; the fact-checker who wrote it gets the correction.
+    page = editor.page
+    page.goto(claim_url)
+    page.get_by_label("Why it needs correcting").fill(
+        "The monitors revised their count of strike locations."
+    )
+    page.get_by_role("button", name="Correct this verdict").click()
+    expect(page.locator(".message-success")).to_contain_text("Correction opened and held by alice")
+
+    page = checker.page
+    page.goto(reverse("queue"))
+    page.get_by_role("link", name=CHECKED_CLAIM).click()
+    expect(page.locator("#correction")).to_contain_text("The monitors revised their count")
+    expect(page.locator("input[name=headline]")).to_have_value(
+        "Most early Russian strikes did not hit ISIL"
+    )
+    page.locator("input[name=rating][value=false]").check()
+    page.locator("input[name=headline]").fill("Early Russian strikes mostly missed ISIL")
+    shoot(page, screenshot_dir, "claim-workspace-correction")
+    page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.locator(".message-success")).to_contain_text("Verdict submitted for sign-off")
+
+    # Until another editor approves it, the public keeps reading the published verdict.
+    visitor.page.goto(reverse("verdict-public", args=[verdict.pk]))
+    expect(visitor.page.locator(".rating-line")).to_contain_text("Mostly false")
+    expect(visitor.page.locator(".corrections")).to_have_count(0)
+
+    page = approver.page
+    page.goto(reverse("signoff-inbox"))
+    page.get_by_role("link", name="Early Russian strikes mostly missed ISIL").click()
+    expect(page.locator(".correction-note")).to_contain_text("The monitors revised their count")
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.locator(".message-success")).to_contain_text("Approved and published")
+
+    # The earlier address leads to the correction, which says what changed and why.
+    page = visitor.page
+    page.goto(reverse("verdict-public", args=[verdict.pk]))
+    correction = Verdict.objects.get(claim=verdict.claim, state="published")
+    expect(page).to_have_url(re.compile(reverse("verdict-public", args=[correction.pk]) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Early Russian strikes mostly missed ISIL"
+    )
+    expect(page.locator(".rating-line")).to_contain_text("False")
+    expect(page.locator(".corrections")).to_contain_text(
+        "The monitors revised their count of strike locations."
+    )
+    expect(page.locator(".corrections")).to_contain_text("Earlier rating: Mostly false")
+    claimreview = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert claimreview["datePublished"] == verdict.published_at.date().isoformat()
+    assert claimreview["dateModified"] == correction.published_at.date().isoformat()
+    shoot(page, screenshot_dir, "public-verdict-corrected")
 
     for session in (editor, checker, approver, visitor):
         assert session.policy_violations == []
