@@ -54,6 +54,13 @@ class Article(models.Model):
         related_name="submitted_articles",
     )
     extracted_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When someone removed this article, which could not be read: it is gone "
+        "from every list, page and answer, and stays stored for the audit trail that "
+        "names it.",
+    )
     extractor_version = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,12 +10,18 @@ from reviews.models import Claim
 from .models import Article, ArticleLink
 
 
+def articles_in_newsroom() -> QuerySet[Article]:
+    """Every article but those removed (`services.article_remove`), which no list, page or
+    answer shows."""
+    return Article.objects.filter(removed_at__isnull=True)
+
+
 def article_list() -> QuerySet[Article]:
-    return Article.objects.order_by("-created_at", "-id")
+    return articles_in_newsroom().order_by("-created_at", "-id")
 
 
 def article_detail_queryset() -> QuerySet[Article]:
-    return Article.objects.prefetch_related(
+    return articles_in_newsroom().prefetch_related(
         Prefetch(
             "claims",
             queryset=Claim.objects.select_related("article", "assignee").order_by("start"),
@@ -26,7 +32,7 @@ def article_detail_queryset() -> QuerySet[Article]:
 
 def article_by_url(url: str, *, among: QuerySet[Article] | None = None) -> Article | None:
     """The article submitted from, or published at, `url` (also in normalised form), of
-    `among` (by default, every article)."""
+    `among` (by default, every article in the newsroom)."""
     from django.db.models import Q
 
     from sources.fetcher import InvalidURLError, normalize_url
@@ -34,7 +40,7 @@ def article_by_url(url: str, *, among: QuerySet[Article] | None = None) -> Artic
     candidates = {url}
     with contextlib.suppress(InvalidURLError):
         candidates.add(normalize_url(url))
-    articles = Article.objects.all() if among is None else among
+    articles = articles_in_newsroom() if among is None else among
     return (
         articles.filter(Q(source_url__in=candidates) | Q(canonical_url__in=candidates))
         .order_by("-created_at")

@@ -10,9 +10,18 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
-from factcheck.errors import InvalidInput
+from accounts.roles import EDITORS, user_has_any_role
+from factcheck.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+)
 from reviews.services import article_event_record, claims_record_extracted
 from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
@@ -211,24 +220,14 @@ def article_submit_url(*, url: str, submitted_by=None) -> tuple[Article, bool]:
         source = source_for_url(url=url)
         existing = (
             Article.objects.select_for_update()
-            .filter(source=source)
+            .filter(source=source, removed_at__isnull=True)
             .order_by("-created_at")
             .first()
         )
         if existing is not None and existing.ingest_state != Article.IngestState.FAILED:
             return existing, False
         if existing is not None:
-            Article.objects.filter(pk=existing.pk).update(
-                ingest_state=Article.IngestState.FETCHING, ingest_error=""
-            )
-            _record(
-                existing,
-                actor=submitted_by,
-                action="retry",
-                from_state="failed",
-                to_state="fetching",
-            )
-            source_request_refetch(source=source)
+            _fetch_again(existing, actor=submitted_by)
             existing.refresh_from_db()
             return existing, False
         article = Article.objects.create(
@@ -248,6 +247,95 @@ def article_submit_url(*, url: str, submitted_by=None) -> tuple[Article, bool]:
             # a new fetch can settle the article, which would otherwise wait for ever.
             source_request_refetch(source=source)
     return article, True
+
+
+def _fetch_again(article: Article, *, actor) -> None:
+    """Send a failed URL article back to wait on a new fetch of its page, extracted as on
+    its first submission. Caller holds the article's lock."""
+    Article.objects.filter(pk=article.pk).update(
+        ingest_state=Article.IngestState.FETCHING, ingest_error=""
+    )
+    _record(article, actor=actor, action="retry", from_state="failed", to_state="fetching")
+    # A fetch under way (for another link to the same page) settles the article as it ends.
+    source_request_refetch(source=article.source)
+
+
+def _locked_in_newsroom(article: Article) -> Article:
+    article = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if article is None or article.removed_at is not None:
+        raise NotFound("This article was removed.")
+    return article
+
+
+def article_retry_refusal(*, article: Article) -> DomainError | None:
+    """Why `article` cannot be fetched and read again now; None when it can: it was
+    submitted by URL and could not be read."""
+    if article.ingest_state != Article.IngestState.FAILED:
+        state = Article.IngestState(article.ingest_state).label.lower()
+        return InvalidTransition(
+            f"Only an article that could not be read is tried again; this one is {state}.",
+            details={"ingest_state": article.ingest_state},
+        )
+    if article.input_format != Article.InputFormat.URL or article.source_id is None:
+        return InvalidTransition(
+            "Only an article submitted by URL is fetched again; submit pasted text again instead.",
+            details={"ingest_state": article.ingest_state},
+        )
+    return None
+
+
+def article_retry(*, article: Article, by) -> Article:
+    """Fetch the page of a URL article that could not be read again, and extract it once
+    read, as on its first submission: the article waits on the fetch again, whose schedule
+    starts over (all its attempts, the first one now), and the audit trail records who
+    asked. Any fact-checker or editor may, as submitting the URL again does. Returns the
+    article as stored after the commit (with tasks in-process: once read, or failed again)."""
+    with transaction.atomic():
+        article = _locked_in_newsroom(article)
+        refused = article_retry_refusal(article=article)
+        if refused is not None:
+            raise refused
+        _fetch_again(article, actor=by)
+    article.refresh_from_db()
+    return article
+
+
+def article_removal_refusal(*, article: Article, user) -> DomainError | None:
+    """Why `user` may not remove `article` now; None when they may. Only an article that
+    could not be read, with no claims, may be removed (anything read belongs to the
+    newsroom's record), by whoever submitted it or by an editor."""
+    if article.ingest_state != Article.IngestState.FAILED:
+        state = Article.IngestState(article.ingest_state).label.lower()
+        return InvalidTransition(
+            f"Only an article that could not be read can be removed; this one is {state}.",
+            details={"ingest_state": article.ingest_state},
+        )
+    if article.claims.exists():
+        return Conflict("Claims were found in this article: it stays in the newsroom's record.")
+    if article.submitted_by_id != user.pk and not user_has_any_role(user, EDITORS):
+        return NotPermitted("Only whoever submitted this article, or an editor, may remove it.")
+    return None
+
+
+def article_remove(*, article: Article, by) -> None:
+    """Remove an article that could not be read (see `article_removal_refusal`): it leaves
+    every list, page and answer, and its URL may be submitted anew. The row stays, hidden,
+    because the audit trail, which is never changed, names it; the removal is recorded
+    there too."""
+    with transaction.atomic():
+        article = _locked_in_newsroom(article)
+        refused = article_removal_refusal(article=article, user=by)
+        if refused is not None:
+            raise refused
+        Article.objects.filter(pk=article.pk).update(removed_at=Now())
+        _record(
+            article,
+            actor=by,
+            action="remove",
+            from_state=article.ingest_state,
+            to_state=article.ingest_state,
+            comment=f"Removed; it could not be read: {article.ingest_error}",
+        )
 
 
 def article_extract_fetched(*, article_id: int) -> Article | None:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import CHECKERS
 from factcheck.errors import DomainError
@@ -100,7 +100,8 @@ def _claims_with_verdicts(article: Article, user) -> list[Claim]:
 @role_required(*CHECKERS)
 @require_GET
 def article_detail(request, pk: int):
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(selectors.articles_in_newsroom(), pk=pk)
+    ingest_failed = article.ingest_state == Article.IngestState.FAILED
     claims = _claims_with_verdicts(article, request.user)
     counts = {value: 0 for value, _label in ClaimState.choices}
     for claim in claims:
@@ -122,7 +123,10 @@ def article_detail(request, pk: int):
                 href=lambda claim: reverse("claim-workspace", args=[claim.pk]),
             ),
             "in_progress": article.ingest_state in IN_PROGRESS,
-            "ingest_failed": article.ingest_state == Article.IngestState.FAILED,
+            "ingest_failed": ingest_failed,
+            "may_retry": ingest_failed and services.article_retry_refusal(article=article) is None,
+            "may_remove": ingest_failed
+            and services.article_removal_refusal(article=article, user=request.user) is None,
             # The public summary exists only once something on the article is published.
             "has_public_summary": review_selectors.article_has_published_verdict(article=article),
             "may_triage": any(role_may(request.user, move) for move in TRIAGE_MOVES),
@@ -138,9 +142,44 @@ def article_detail(request, pk: int):
 @require_GET
 def article_ingest_status(request, pk: int):
     """Polled while a URL is being fetched; once it is read, the whole page reloads."""
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(selectors.articles_in_newsroom(), pk=pk)
     if article.ingest_state in IN_PROGRESS:
         return render(request, "articles/_ingest_status.html", {"article": article})
     response = HttpResponse(status=204)
     response["HX-Refresh"] = "true"
     return response
+
+
+@role_required(*CHECKERS)
+@require_POST
+def article_retry(request, pk: int):
+    """Fetch the page of an article that could not be read again (`services.article_retry`)."""
+    article = get_object_or_404(selectors.articles_in_newsroom(), pk=pk)
+    try:
+        article = services.article_retry(article=article, by=request.user)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        if article.ingest_state == Article.IngestState.FETCHING:
+            messages.success(
+                request, "Fetching the page again; its claims appear here once it is read."
+            )
+        elif article.ingest_state == Article.IngestState.FAILED:
+            messages.error(request, "Tried again, and the page could not be read this time either.")
+        else:
+            messages.success(request, "The page was read this time.")
+    return redirect("article-detail", pk)
+
+
+@role_required(*CHECKERS)
+@require_POST
+def article_remove(request, pk: int):
+    """Remove an article that could not be read (`services.article_remove`)."""
+    article = get_object_or_404(selectors.articles_in_newsroom(), pk=pk)
+    try:
+        services.article_remove(article=article, by=request.user)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+        return redirect("article-detail", pk)
+    messages.success(request, f"Article {pk} removed: its URL may be submitted again.")
+    return redirect("article-list")

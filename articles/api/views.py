@@ -18,7 +18,7 @@ from articles.models import Article
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import NotFound
-from factcheck.fields import URLField
+from factcheck.fields import NoInputSerializer, URLField
 from factcheck.filtering import ChoiceFilter
 from reviews import presenters as review_presenters
 from reviews import selectors as review_selectors
@@ -105,6 +105,10 @@ class SummaryByUrlParams(serializers.Serializer):
     url = URLField(error_messages={"required": MISSING_URL, "blank": MISSING_URL})
 
 
+def _no_input(request) -> None:
+    NoInputSerializer(data=request.data).is_valid(raise_exception=True)
+
+
 class ArticleViewSet(
     ConditionalGetMixin,
     mixins.CreateModelMixin,
@@ -113,7 +117,7 @@ class ArticleViewSet(
     viewsets.GenericViewSet,
 ):
     """Articles: submit one (a URL to fetch, or pasted content), list them, read one with
-    its claims."""
+    its claims; fetch one that could not be read again, or remove it."""
 
     permission_classes = [IsChecker]
     filterset_class = ArticleFilter
@@ -163,6 +167,31 @@ class ArticleViewSet(
         response = Response(ArticleDetailSerializer(article).data, status=code)
         response["Location"] = f"/api/v1/articles/{article.pk}/"
         return response
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="Removed.")},
+        description=(
+            "Remove an article that could not be read (`ingest_state` failed) and has no "
+            "claims: whoever submitted it, or an editor. It leaves every list and answer "
+            "(404 from then on) and its URL may be submitted anew; the audit trail keeps "
+            "the removal. 409 for any other article, which stays in the newsroom's record."
+        ),
+    )
+    def destroy(self, request, *args, **kwargs):
+        _no_input(request)
+        services.article_remove(article=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={202: ArticleSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Fetch the page of an article submitted by URL that could not be read again, and
+        extract its claims once read, as on submission (202: it waits on the fetch again).
+        Any fact-checker or editor; 409 for an article that did not fail."""
+        _no_input(request)
+        article = services.article_retry(article=self.get_object(), by=request.user)
+        return Response(ArticleSerializer(article).data, status=status.HTTP_202_ACCEPTED)
 
     def _sees_the_newsroom(self) -> bool:
         """Fact-checkers and editors see how an article stands in the newsroom; API clients
