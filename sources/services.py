@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from factcheck.backoff import retry_delay
-from factcheck.errors import InvalidInput
+from factcheck.errors import Conflict, InvalidInput
 
 from .fetcher import (
     FetchErrorKind,
@@ -138,6 +138,60 @@ def source_request_refetch(*, source: Source) -> Source:
             _enqueue_fetch(source.pk)
     source.refresh_from_db()
     return source
+
+
+def source_retry_refusal(source: Source) -> Conflict | None:
+    """Why fetching `source` again now would do nothing, as the refusal `source_fetch_again`
+    raises; None when it may be fetched again. Judged on the instance as read (a page asks
+    this to offer the retry); a lease still running is left to the service, which asks the
+    database's clock."""
+    if source.state == Source.State.FETCHED:
+        return Conflict(
+            "This page was fetched: there is nothing to retry.",
+            details={"fetch_state": source.state},
+        )
+    if source.state == Source.State.BLOCKED:
+        return Conflict(
+            "The fetcher refuses this address, and trying again cannot change that: "
+            f"{source.last_error or source.last_error_kind} Link to the page at a public web "
+            "address instead.",
+            details={"fetch_state": source.state},
+        )
+    return None
+
+
+def source_fetch_again(*, source: Source) -> None:
+    """Fetch `source` again now, at the request of a person: its schedule starts over (as
+    many attempts as a new source, the first one due now) and a worker is woken after
+    commit. The last error is kept until an attempt ends, so it still says what went wrong.
+
+    Raises Conflict when there is nothing to retry (`source_retry_refusal`) or when a worker
+    is fetching it under a lease that still runs. With tasks in-process, the fetch runs when
+    the outermost transaction commits: read the source again after it to see the result."""
+    with transaction.atomic():
+        current = Source.objects.select_for_update().get(pk=source.pk)
+        refused = source_retry_refusal(current)
+        fetching = current.state == Source.State.FETCHING
+        if (
+            refused is None
+            and fetching
+            and Source.objects.filter(pk=current.pk, lease_expires_at__gt=Now()).exists()
+        ):
+            refused = Conflict(
+                "This page is being fetched right now: the link shows the result as soon as "
+                "the fetch ends.",
+                details={"fetch_state": current.state},
+            )
+        if refused is not None:
+            raise refused
+        Source.objects.filter(pk=current.pk).update(
+            state=Source.State.PENDING,
+            attempts=0,
+            next_attempt_at=Now(),
+            lease_expires_at=None,
+            updated_at=Now(),
+        )
+        _enqueue_fetch(current.pk)
 
 
 class HostBusy(Exception):
