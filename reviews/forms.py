@@ -48,6 +48,13 @@ class EvidenceForm(forms.Form):
     )
 
 
+class EvidenceEditForm(forms.Form):
+    """How a link bears on the claim, and the note: the page posts both."""
+
+    stance = FormChoiceField(choices=Stance.choices)
+    note = forms.CharField(required=False, max_length=5000)
+
+
 class VerdictForm(forms.Form):
     """A draft may be incomplete; submitting checks that it is complete."""
 

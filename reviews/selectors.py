@@ -26,7 +26,14 @@ from django.db.models.functions import Coalesce, Now, NullIf
 
 from accounts.roles import CHECKERS, EDITORS, user_has_any_role
 from articles.models import Article
-from sources.selectors import FETCH_FAILED, FETCH_PENDING, latest_successful_snapshots
+from sources.models import Source, SourceSnapshot
+from sources.selectors import (
+    FETCH_FAILED,
+    FETCH_PENDING,
+    latest_successful_snapshots,
+    snapshot_as_of,
+    successful_snapshots,
+)
 
 from .models import Claim, ClaimState, EvidenceLink, ReviewEvent, Verdict, VerdictState
 from .ratings import RATING_SCALE
@@ -36,6 +43,9 @@ from .workflow import IN_REVIEW, OPEN, QUEUE_ORDER, VERDICT_OPEN, Move
 LEASE_LEFT = ExpressionWrapper(F("lease_expires_at") - Now(), output_field=DurationField())
 # How much of an evidence page's text the workspace shows under its title.
 SNAPSHOT_EXCERPT_CHARS = 360
+# The sources whose evidence clients and the public see: pages this service read. A link the
+# fetcher refused, or whose page could not be read (or not yet), is never shown as evidence.
+PUBLIC_FETCH_STATES = frozenset({Source.State.FETCHED})
 
 
 def claims_visible_to(user) -> QuerySet[Claim]:
@@ -135,8 +145,9 @@ def article_claim_count(*, article: Article) -> int:
 def claim_evidence_with_snapshots(*, claim: Claim) -> list[EvidenceLink]:
     """The claim's evidence, oldest first, with its sources and who added it; each link with
     `snapshot`, its source's latest successful fetch with an excerpt of its text
-    (`sources.selectors.latest_successful_snapshots`) or None, and `fetch_pending` and
-    `fetch_failed`: whether its page is still to be read, or could not be."""
+    (`sources.selectors.latest_successful_snapshots`) or None, `fetch_pending` and
+    `fetch_failed`: whether its page is still to be read, or could not be, and
+    `fetch_attempt_limit`: how many attempts are made before a fetch is given up."""
     links = list(claim_with_evidence(claim).evidence.all())
     latest = latest_successful_snapshots(
         source_ids={link.source_id for link in links}, excerpt_chars=SNAPSHOT_EXCERPT_CHARS
@@ -144,8 +155,28 @@ def claim_evidence_with_snapshots(*, claim: Claim) -> list[EvidenceLink]:
     for link in links:
         link.fetch_pending = link.source.state in FETCH_PENDING
         link.fetch_failed = link.source.state in FETCH_FAILED
+        link.fetch_attempt_limit = settings.FETCH_MAX_ATTEMPTS
         link.snapshot = latest.get(link.source_id)
     return links
+
+
+def claim_evidence_link(*, claim: Claim, evidence_id: int) -> EvidenceLink | None:
+    """The claim's evidence link `evidence_id`, with its source and who added it; None when
+    the claim has no such link (another claim's is not this claim's)."""
+    return (
+        EvidenceLink.objects.select_related("source", "added_by")
+        .filter(pk=evidence_id, claim=claim)
+        .first()
+    )
+
+
+def claim_published_at(*, claim: Claim) -> datetime | None:
+    """When the claim's standing verdict was published; None when it has none."""
+    return (
+        Verdict.objects.filter(claim=claim, state=VerdictState.PUBLISHED)
+        .values_list("published_at", flat=True)
+        .first()
+    )
 
 
 def _sees_open_verdict(verdict: Verdict, user) -> bool:
@@ -216,13 +247,9 @@ def verdicts_published_latest(*, limit: int) -> QuerySet[Verdict]:
 
 
 def published_verdicts_on_article(*, article: Article) -> QuerySet[Verdict]:
-    """The article's published verdicts, with their claims, in the order the claims appear
-    in its body."""
-    return (
-        Verdict.objects.filter(claim__article=article, state=VerdictState.PUBLISHED)
-        .select_related("claim")
-        .order_by("claim__start")
-    )
+    """The article's published verdicts, with what their public page shows
+    (`published_verdicts`), in the order their claims appear in its body."""
+    return published_verdicts().filter(claim__article=article).order_by("claim__start")
 
 
 def claim_events(*, claim: Claim) -> QuerySet[ReviewEvent]:
@@ -368,13 +395,16 @@ def published_verdict_rows(*, with_claim_origin: bool = False) -> QuerySet:
 def with_published_evidence(rows: Iterable[dict]) -> list[dict]:
     """`rows` (of `published_verdict_rows`), in their order, each with the evidence it was
     published with as `evidence` (see `published_with`): url, stance and fetch state, oldest
-    first. Never the note."""
+    first, of the links whose source was fetched, as the public pages list them
+    (PUBLIC_FETCH_STATES). Never the note."""
     rows = list(rows)
     by_claim: dict[int, list[dict]] = {}
     for row in rows:
         row["evidence"] = []
         by_claim.setdefault(row["claim_id"], []).append(row)
     for claim_id, url, stance, fetch_state, added_at in _published_evidence(list(by_claim)):
+        if fetch_state not in PUBLIC_FETCH_STATES:
+            continue
         for row in by_claim[claim_id]:
             if published_with(added_at=added_at, published_at=row["published_at"]):
                 row["evidence"].append({"url": url, "stance": stance, "fetch_state": fetch_state})
@@ -504,6 +534,59 @@ def publications_since(*, age: timedelta, limit: int) -> list[tuple[int, datetim
         .order_by("-published_at")
         .values_list("pk", "published_at", "is_correction")[:limit]
     )
+
+
+def public_evidence(verdicts: list[Verdict]) -> dict[int, list[EvidenceLink]]:
+    """Verdict id to the evidence its public pages list, for verdicts of
+    `published_verdicts()`: the links it was published with (`evidence_as_published`) whose
+    source was fetched (PUBLIC_FETCH_STATES), oldest first, each with `snapshot`, the stored
+    page shown for it: as it stood when the verdict was published
+    (`sources.selectors.snapshot_as_of`), without its text. Never the note. One query
+    however many verdicts."""
+    shown = {
+        verdict.pk: [
+            link
+            for link in evidence_as_published(verdict)
+            if link.source.state in PUBLIC_FETCH_STATES
+        ]
+        for verdict in verdicts
+    }
+    snapshots = successful_snapshots(
+        source_ids={link.source_id for links in shown.values() for link in links}
+    )
+    for verdict in verdicts:
+        kept = []
+        for link in shown[verdict.pk]:
+            link.snapshot = snapshot_as_of(snapshots.get(link.source_id, []), verdict.published_at)
+            if link.snapshot is not None:
+                kept.append(link)
+        shown[verdict.pk] = kept
+    return shown
+
+
+@dataclass(frozen=True)
+class PublicSnapshot:
+    """A stored page, as the public page of a verdict's evidence shows it."""
+
+    verdict: Verdict
+    link: EvidenceLink
+    snapshot: SourceSnapshot
+    """With its text."""
+
+
+def public_evidence_snapshot(*, verdict_id: int, evidence_id: int) -> PublicSnapshot | None:
+    """The stored page a published verdict's public page links to for its evidence link
+    `evidence_id` (see `public_evidence`), with its text; None when the verdict is not
+    published or does not list that link."""
+    verdict = published_verdicts().filter(pk=verdict_id).first()
+    if verdict is None:
+        return None
+    shown = public_evidence([verdict])[verdict.pk]
+    link = next((link for link in shown if link.pk == evidence_id), None)
+    if link is None:
+        return None
+    snapshot = SourceSnapshot.objects.get(pk=link.snapshot.pk)
+    return PublicSnapshot(verdict=verdict, link=link, snapshot=snapshot)
 
 
 def published_verdicts_matching(queryset: QuerySet[Verdict], text: str) -> QuerySet[Verdict]:

@@ -563,6 +563,125 @@ def evidence_add(*, claim: Claim, by, url: str, stance: str, note: str = "") -> 
     return link
 
 
+def _evidence_on(claim: Claim, evidence_id: int) -> EvidenceLink:
+    """The claim's evidence link `evidence_id`, with its source. Caller holds the claim's
+    lock, which every write to its evidence takes, so the link stays as read."""
+    link = (
+        EvidenceLink.objects.select_related("source")
+        .filter(pk=evidence_id, claim_id=claim.pk)
+        .first()
+    )
+    if link is None:
+        raise NotFound(f"Claim {claim.pk} has no evidence link {evidence_id}.")
+    return link
+
+
+def _published_evidence_guard(claim: Claim, link: EvidenceLink, move: Move) -> None:
+    """Refuse to change a link the claim's standing verdict was published with: while a
+    correction is open the published verdict stays public as it was, evidence included.
+    Caller holds the claim's lock."""
+    published_at = (
+        Verdict.objects.filter(claim=claim, state=VerdictState.PUBLISHED)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if published_at is not None and selectors.published_with(
+        added_at=link.created_at, published_at=published_at
+    ):
+        raise Conflict(
+            f"Cannot {RULES[move].description}: the published verdict cites this link, and it "
+            "stays public as it was until the correction is approved. Add the evidence the "
+            "correction needs, and say in the verdict what changed.",
+            details={"evidence_id": link.pk},
+        )
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def evidence_update(
+    *, link: EvidenceLink, by, stance: str | None = None, note: str | None = None
+) -> EvidenceLink:
+    """Change how an evidence link bears on its claim (`stance`) and its note; what is not
+    given stays. Open to the claim's holder while its verdict is unsubmitted (the rulebook:
+    Move.EDIT_EVIDENCE). An edit that changes nothing writes nothing, and is refused as any
+    edit is."""
+    if stance is not None and stance not in Stance.values:
+        raise InvalidInput(f"Stance must be one of {', '.join(Stance.values)}.")
+    with transaction.atomic():
+        claim = _lock_claim(link.claim_id)
+        check(by, Move.EDIT_EVIDENCE, claim)
+        current = _evidence_on(claim, link.pk)
+        changes, said = {}, []
+        if stance is not None and stance != current.stance:
+            changes["stance"] = stance
+            said.append(f"{current.stance} -> {stance}")
+        if note is not None and note != current.note:
+            changes["note"] = note
+            said.append(f'note "{_shortened(current.note)}" -> "{_shortened(note)}"')
+        if not changes:
+            return current
+        _published_evidence_guard(claim, current, Move.EDIT_EVIDENCE)
+        EvidenceLink.objects.filter(pk=current.pk).update(**changes)
+        _record(
+            claim=claim,
+            actor=by,
+            action=Move.EDIT_EVIDENCE,
+            from_state=claim.state,
+            to_state=claim.state,
+            comment=f"Evidence edited: {', '.join(said)}, {current.source.url}",
+        )
+        current.refresh_from_db(fields=list(changes))
+    return current
+
+
+def evidence_remove(*, link: EvidenceLink, by) -> None:
+    """Remove an evidence link from its claim (its source, which other links may share,
+    stays). Open to the claim's holder while its verdict is unsubmitted (the rulebook:
+    Move.REMOVE_EVIDENCE); the audit trail keeps what the link said."""
+    with transaction.atomic():
+        claim = _lock_claim(link.claim_id)
+        check(by, Move.REMOVE_EVIDENCE, claim)
+        current = _evidence_on(claim, link.pk)
+        _published_evidence_guard(claim, current, Move.REMOVE_EVIDENCE)
+        current.delete()
+        _record(
+            claim=claim,
+            actor=by,
+            action=Move.REMOVE_EVIDENCE,
+            from_state=claim.state,
+            to_state=claim.state,
+            comment=f"Evidence removed: {current.stance}: {current.source.url}",
+        )
+
+
+def evidence_retry_fetch(*, link: EvidenceLink, by) -> EvidenceLink:
+    """Fetch an evidence link's page again now (`sources.services.source_fetch_again`: its
+    schedule starts over, a worker is woken after commit). Open to any fact-checker or editor
+    (the rulebook: Move.RETRY_FETCH). Returns the link with its source as stored after the
+    commit: with tasks in-process, once the fetch has run."""
+    from sources.services import source_fetch_again
+
+    with transaction.atomic():
+        claim = _lock_claim(link.claim_id)
+        check(by, Move.RETRY_FETCH, claim)
+        current = _evidence_on(claim, link.pk)
+        source = current.source
+        before = Source.State(source.state).label.lower()
+        why = source.last_error or source.last_error_kind
+        source_fetch_again(source=source)
+        _record(
+            claim=claim,
+            actor=by,
+            action=Move.RETRY_FETCH,
+            from_state=claim.state,
+            to_state=claim.state,
+            comment=f"Fetch retried: {source.url} (was {before}{': ' + why if why else ''})",
+        )
+    return EvidenceLink.objects.select_related("source", "added_by").get(pk=current.pk)
+
+
 # --- verdicts -------------------------------------------------------------------------------
 
 

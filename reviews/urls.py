@@ -9,6 +9,21 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_workspace, name="claim-workspace"),
     path("claims/<int:pk>/evidence/", views.claim_evidence, name="claim-evidence"),
     path("claims/<int:pk>/evidence/add/", views.evidence_add, name="claim-evidence-add"),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_id>/edit/",
+        views.evidence_edit,
+        name="claim-evidence-edit",
+    ),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_id>/remove/",
+        views.evidence_remove,
+        name="claim-evidence-remove",
+    ),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_id>/retry/",
+        views.evidence_retry,
+        name="claim-evidence-retry",
+    ),
     path("claims/<int:pk>/verdict/", views.verdict_save, name="claim-verdict-save"),
     path("claims/<int:pk>/verdict/correct/", views.verdict_correct, name="claim-verdict-correct"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
@@ -23,5 +38,10 @@ urlpatterns = [
     path("signoff/<int:pk>/return/", views.signoff_return, name="signoff-return"),
     # Public: no sign-in.
     path("verdicts/<int:pk>/", views.verdict_public, name="verdict-public"),
+    path(
+        "verdicts/<int:pk>/evidence/<int:evidence_id>/snapshot/",
+        views.evidence_snapshot_public,
+        name="evidence-snapshot-public",
+    ),
     path("articles/<int:pk>/summary/", views.article_public, name="article-public"),
 ]

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import CHECKERS
-from factcheck.errors import DomainError, NotFound, StaleVersion
+from factcheck.errors import DomainError, InvalidInput, NotFound, StaleVersion
 from factcheck.pages import is_htmx, redirect_back, render_page, role_required
 from factchecks.views import with_suggestions
+from sources.selectors import retry_offered
 
 from . import selectors, services
 from .forms import (
@@ -23,12 +24,13 @@ from .forms import (
     BoostForm,
     CorrectionForm,
     DismissForm,
+    EvidenceEditForm,
     EvidenceForm,
     QueueFilterForm,
     ReturnForm,
     VerdictForm,
 )
-from .models import Claim, ClaimState, Verdict, VerdictState
+from .models import Claim, ClaimState, Stance, Verdict, VerdictState
 from .presenters import claimreview_for_verdict
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
@@ -39,6 +41,7 @@ from .workflow import (
     SIGNOFF_MOVES,
     Move,
     allowed_moves,
+    can,
     claim_work_refusal,
     may,
     refusal,
@@ -127,13 +130,26 @@ def queue_take_next(request):
 # --- the claim workspace --------------------------------------------------------------------
 
 
-def _evidence_context(claim: Claim, *, may_work: bool) -> dict:
+def _evidence_context(claim: Claim, *, may_work: bool, user) -> dict:
+    """The evidence list and panel: each link with `may_change` (edit and remove are offered:
+    `may_work`, unless the standing published verdict cites it, which a correction leaves
+    as it is) and `may_retry` (its fetch failed, or waits for another attempt, and `user`
+    may ask for one now)."""
     links = selectors.claim_evidence_with_snapshots(claim=claim)
+    published_at = selectors.claim_published_at(claim=claim) if may_work else None
+    may_retry = can(user, Move.RETRY_FETCH, claim)
+    for link in links:
+        link.may_change = may_work and not (
+            published_at
+            and selectors.published_with(added_at=link.created_at, published_at=published_at)
+        )
+        link.may_retry = may_retry and retry_offered(link.source)
     return {
         "claim": claim,
         "evidence": links,
         "fetch_pending": any(link.fetch_pending for link in links),
         "may_work": may_work,
+        "stances": Stance.choices,
     }
 
 
@@ -203,7 +219,7 @@ def _workspace(
             "correction_form": correction_form or CorrectionForm(),
             "events": selectors.claim_events(claim=claim),
             "may": may(moves),
-            **_evidence_context(claim, may_work=may_work),
+            **_evidence_context(claim, may_work=may_work, user=user),
             **STATES,
         },
         status=status,
@@ -223,7 +239,9 @@ def claim_evidence(request, pk: int):
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
     may_work = claim_work_refusal(claim=claim, user=request.user) is None
     return render(
-        request, "reviews/_evidence_list.html", _evidence_context(claim, may_work=may_work)
+        request,
+        "reviews/_evidence_list.html",
+        _evidence_context(claim, may_work=may_work, user=request.user),
     )
 
 
@@ -251,13 +269,73 @@ def evidence_add(request, pk: int):
     status = 400 if error else 200
     if is_htmx(request):
         context = {
-            **_evidence_context(claim, may_work=refused is None),
+            **_evidence_context(claim, may_work=refused is None, user=request.user),
             "evidence_form": form,
             "evidence_error": error,
         }
         return render(request, "reviews/_evidence_panel.html", context, status=status)
     messages.error(request, f"Evidence not added: {error}")
     return _workspace(request, pk, evidence_form=form, status=status)
+
+
+def _evidence_link_change(request, pk: int, evidence_id: int, change, done: str):
+    """Make `change(link)` (a service call) on the claim's evidence link `evidence_id` and
+    answer as adding evidence does: the evidence panel for htmx, with the refusal (and its
+    status) when there is one; otherwise back to the workspace with a message."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    link = selectors.claim_evidence_link(claim=claim, evidence_id=evidence_id)
+    status, error = 200, ""
+    try:
+        if link is None:
+            raise NotFound(f"Claim {claim.pk} has no evidence link {evidence_id}.")
+        change(link)
+    except DomainError as refused:
+        status, error = refused.status_code, refused.message
+    if not is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect(reverse("claim-workspace", args=[pk]) + "#evidence")
+    may_work = claim_work_refusal(claim=claim, user=request.user) is None
+    context = {
+        **_evidence_context(claim, may_work=may_work, user=request.user),
+        "evidence_form": EvidenceForm(),
+        "evidence_change_error": error,
+        "evidence_change_done": "" if error else done,
+    }
+    return render(request, "reviews/_evidence_panel.html", context, status=status)
+
+
+@move_page(Move.EDIT_EVIDENCE)
+@require_POST
+def evidence_edit(request, pk: int, evidence_id: int):
+    form = EvidenceEditForm(request.POST)
+
+    def change(link):
+        if not form.is_valid():
+            raise InvalidInput(_form_errors(form))
+        services.evidence_update(link=link, by=request.user, **form.cleaned_data)
+
+    return _evidence_link_change(request, pk, evidence_id, change, "Evidence link saved.")
+
+
+@move_page(Move.REMOVE_EVIDENCE)
+@require_POST
+def evidence_remove(request, pk: int, evidence_id: int):
+    def change(link):
+        services.evidence_remove(link=link, by=request.user)
+
+    return _evidence_link_change(request, pk, evidence_id, change, "Evidence link removed.")
+
+
+@move_page(Move.RETRY_FETCH)
+@require_POST
+def evidence_retry(request, pk: int, evidence_id: int):
+    def change(link):
+        services.evidence_retry_fetch(link=link, by=request.user)
+
+    return _evidence_link_change(request, pk, evidence_id, change, "Fetching the page again now.")
 
 
 def _verdict_conflict(request, claim: Claim, form: VerdictForm):
@@ -614,7 +692,7 @@ def verdict_public(request, pk: int):
             "article": verdict.claim.article,
             "rating": RATING_SCALE.get(verdict.rating),
             "rationale_html": markdown_html(verdict.rationale),
-            "evidence": selectors.evidence_as_published(verdict),
+            "evidence": selectors.public_evidence([verdict])[verdict.pk],
             "first_published_at": verdict.first_published_at or verdict.published_at,
             "corrections": selectors.corrections_up_to(verdict),
             # Escaped for a <script> block: no "</script>" can close it early.
@@ -626,11 +704,39 @@ def verdict_public(request, pk: int):
     )
 
 
+# The stored text of a page is shown up to this many characters: a page's text can run to
+# megabytes, which no reader scrolls through on one page.
+SNAPSHOT_PAGE_CHARS = 200_000
+
+
+def evidence_snapshot_public(request, pk: int, evidence_id: int):
+    """The text this service stored of a page a published verdict cites, escaped: for the
+    evidence its public page lists only (`selectors.public_evidence`)."""
+    shown = selectors.public_evidence_snapshot(verdict_id=pk, evidence_id=evidence_id)
+    if shown is None:
+        raise Http404("No published verdict cites a stored page under this address.")
+    text = shown.snapshot.text
+    return render_page(
+        request,
+        "reviews/evidence_snapshot_public.html",
+        {
+            "verdict": shown.verdict,
+            "link": shown.link,
+            "snapshot": shown.snapshot,
+            "text": text[:SNAPSHOT_PAGE_CHARS],
+            "text_cut": len(text) > SNAPSHOT_PAGE_CHARS,
+            "text_chars": len(text),
+        },
+    )
+
+
 def article_public(request, pk: int):
     # An article nothing was published on is not known here at all, title included.
     article = get_object_or_404(selectors.articles_with_published_verdicts(), pk=pk)
+    verdicts = list(selectors.published_verdicts_on_article(article=article))
+    evidence = selectors.public_evidence(verdicts)
+    for verdict in verdicts:
+        verdict.public_evidence = evidence[verdict.pk]
     return render_page(
-        request,
-        "reviews/article_public.html",
-        {"article": article, "verdicts": selectors.published_verdicts_on_article(article=article)},
+        request, "reviews/article_public.html", {"article": article, "verdicts": verdicts}
     )

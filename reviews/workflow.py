@@ -8,6 +8,10 @@ Where the answers are:
   `can(user, Move.APPROVE, claim, verdict=verdict)` answers it for one person.
 - Which states count as "in review"? `IN_REVIEW`; the other groups (`OPEN`, `SETTLED`,
   `WORKABLE`, `VERDICT_OPEN`, `VERDICT_EDITABLE`) are declared next to it.
+- Who may change a claim's evidence, and until when? `RULES[Move.EDIT_EVIDENCE]` and
+  `RULES[Move.REMOVE_EVIDENCE]`: its holder, as with adding it, until the verdict is
+  submitted (a returned verdict reopens it). `RULES[Move.RETRY_FETCH]`: any fact-checker or
+  editor, on a claim that is queued, in review or published.
 - When is a claim handed out? `handed_out()`: queued claims, and claims whose holder's lease
   ran out on the database clock, highest `QUEUE_ORDER` first.
 - Who may correct a published verdict, and how? `RULES[Move.CORRECT]` (editors, on a published
@@ -73,6 +77,9 @@ class Move(StrEnum):
     RELEASE = "release"
     EXPIRE = "expire"
     ADD_EVIDENCE = "add_evidence"
+    EDIT_EVIDENCE = "edit_evidence"
+    REMOVE_EVIDENCE = "remove_evidence"
+    RETRY_FETCH = "retry_fetch"
     START_VERDICT = "draft"
     EDIT_VERDICT = "edit"
     SUBMIT = "submit"
@@ -180,6 +187,31 @@ RULES: dict[Move, Rule] = {
             CHECKERS,
             WORKABLE,
             holder_only=True,
+        ),
+        # The verdict stands on its evidence, so what was submitted for sign-off stays as it
+        # was until the verdict is returned.
+        _rule(
+            Move.EDIT_EVIDENCE,
+            "edit an evidence link",
+            CHECKERS,
+            WORKABLE,
+            holder_only=True,
+        ),
+        _rule(
+            Move.REMOVE_EVIDENCE,
+            "remove an evidence link",
+            CHECKERS,
+            WORKABLE,
+            holder_only=True,
+        ),
+        # Reading a link's page again changes nobody's work, so anyone working the queue may
+        # ask for it wherever a claim's evidence counts: the editor at sign-off needs a fetched
+        # source to approve, and a published page shows only fetched sources.
+        _rule(
+            Move.RETRY_FETCH,
+            "fetch an evidence link's page again",
+            CHECKERS,
+            OPEN | {ClaimState.PUBLISHED},
         ),
         _rule(
             Move.START_VERDICT,

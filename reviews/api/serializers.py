@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +13,32 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
     added_by = serializers.CharField(source="added_by.username", read_only=True)
     fetch_state = serializers.CharField(source="source.state", read_only=True)
     source_url = serializers.CharField(source="source.url", read_only=True)
-    fetch_error = serializers.CharField(source="source.last_error_kind", read_only=True)
+    fetch_error = serializers.CharField(
+        source="source.last_error_kind",
+        read_only=True,
+        help_text="What kind of problem the last fetch attempt met (timeout, http_error, "
+        "blocked...); empty when it met none.",
+    )
+    fetch_error_message = serializers.CharField(
+        source="source.last_error",
+        read_only=True,
+        help_text="The last attempt's problem, in words a person can act on; empty when none.",
+    )
+    fetch_attempts = serializers.IntegerField(
+        source="source.attempts",
+        read_only=True,
+        help_text="Fetch attempts started since the page was asked for (or retried by hand).",
+    )
+    fetch_max_attempts = serializers.SerializerMethodField(
+        help_text="How many attempts are made before the fetch is given up (FETCH_MAX_ATTEMPTS)."
+    )
+    fetch_next_attempt_at = serializers.DateTimeField(
+        source="source.next_attempt_at",
+        read_only=True,
+        allow_null=True,
+        help_text="When the next attempt is due, while the page waits for one; null once it "
+        "was fetched or given up.",
+    )
 
     class Meta:
         model = EvidenceLink
@@ -26,7 +52,14 @@ class EvidenceLinkSerializer(serializers.ModelSerializer):
             "source_url",
             "fetch_state",
             "fetch_error",
+            "fetch_error_message",
+            "fetch_attempts",
+            "fetch_max_attempts",
+            "fetch_next_attempt_at",
         ]
+
+    def get_fetch_max_attempts(self, link) -> int:
+        return settings.FETCH_MAX_ATTEMPTS
 
 
 class EvidenceInputSerializer(InputSerializer):
@@ -35,6 +68,13 @@ class EvidenceInputSerializer(InputSerializer):
     url = URLField()
     stance = ChoiceField(choices=Stance.choices)
     note = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class EvidenceUpdateInputSerializer(InputSerializer):
+    """How the link bears on the claim, and the note; a field left out stays as it is."""
+
+    stance = ChoiceField(choices=Stance.choices, required=False)
+    note = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 class ClaimDetailSerializer(ReusedFieldsMixin, ClaimSerializer):

@@ -28,6 +28,7 @@ from .serializers import (
     DismissInputSerializer,
     EvidenceInputSerializer,
     EvidenceLinkSerializer,
+    EvidenceUpdateInputSerializer,
     ReturnInputSerializer,
     ReviewEventSerializer,
     SignOffInputSerializer,
@@ -142,6 +143,25 @@ def may_make(move: Move) -> type[BasePermission]:
     return MayMake
 
 
+class MayChangeEvidence(BasePermission):
+    """Permission to edit (PATCH) or remove (DELETE) an evidence link: the caller holds a
+    role the rulebook allows the move (see `may_make`)."""
+
+    MOVES = {"PATCH": Move.EDIT_EVIDENCE, "DELETE": Move.REMOVE_EVIDENCE}
+
+    def has_permission(self, request, view) -> bool:
+        move = self.MOVES.get(request.method)
+        if move is None:
+            return True  # answered 405 by the view
+        self.message = who_may(move)
+        return role_may(request.user, move)
+
+
+EVIDENCE_ID = OpenApiParameter(
+    "evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The evidence link's id."
+)
+
+
 def _input(serializer_class, request) -> dict:
     """The request body, checked by `serializer_class` (an InputSerializer)."""
     serializer = serializer_class(data=request.data)
@@ -220,6 +240,69 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         data = _input(EvidenceInputSerializer, request)
         link = services.evidence_add(claim=self._claim(), by=request.user, **data)
         return Response(EvidenceLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    def _evidence_link(self, claim, evidence_id):
+        link = selectors.claim_evidence_link(claim=claim, evidence_id=int(evidence_id))
+        if link is None:
+            raise NotFound(f"Claim {claim.pk} has no evidence link {evidence_id}.")
+        return link
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=EvidenceUpdateInputSerializer,
+        responses=EvidenceLinkSerializer,
+        parameters=[EVIDENCE_ID],
+        description=(
+            "Change the link's `stance` or `note` (a field left out stays as it is), as the "
+            "claim's holder, until the verdict is submitted (a returned verdict reopens it). "
+            "A request that changes nothing answers the link as it is, recording nothing."
+        ),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None},
+        parameters=[EVIDENCE_ID],
+        description=(
+            "Remove the link from the claim, as the claim's holder, until the verdict is "
+            "submitted (a returned verdict reopens it). The audit trail keeps what it said."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"evidence/(?P<evidence_id>\d+)",
+        permission_classes=[MayChangeEvidence],
+    )
+    def evidence_link(self, request, pk=None, evidence_id=None):
+        claim = self._claim()
+        link = self._evidence_link(claim, evidence_id)
+        if request.method == "DELETE":
+            _input(NoInputSerializer, request)
+            services.evidence_remove(link=link, by=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = _input(EvidenceUpdateInputSerializer, request)
+        link = services.evidence_update(link=link, by=request.user, **data)
+        return Response(EvidenceLinkSerializer(link).data)
+
+    @extend_schema(request=None, responses={202: EvidenceLinkSerializer}, parameters=[EVIDENCE_ID])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"evidence/(?P<evidence_id>\d+)/retry",
+        permission_classes=[may_make(Move.RETRY_FETCH)],
+    )
+    def evidence_retry(self, request, pk=None, evidence_id=None):
+        """Fetch the link's page again now: its schedule starts over (all attempts again, the
+        first due now) and a worker fetches it. Any fact-checker or editor may ask, while the
+        claim is queued, in review or published. 409 when the page was fetched, is being
+        fetched, or is refused by the fetcher's rules (retrying cannot change that)."""
+        _input(NoInputSerializer, request)
+        claim = self._claim()
+        link = services.evidence_retry_fetch(
+            link=self._evidence_link(claim, evidence_id), by=request.user
+        )
+        return Response(EvidenceLinkSerializer(link).data, status=status.HTTP_202_ACCEPTED)
 
     # A plain list, neither paged nor filtered: a claim's trail is a few dozen events.
     @extend_schema(responses=ReviewEventSerializer(many=True))

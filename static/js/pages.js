@@ -58,6 +58,16 @@
     }
   }
 
+  // The evidence list reloads itself while pages are being fetched, but not while a link in
+  // it is being edited: the reload would throw the unsaved stance and note away.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var element = event.detail.elt;
+    if (element.id === "evidence-list" &&
+        element.querySelector("details.evidence-edit[open]") !== null) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     updateLeases();
     window.setInterval(updateLeases, 15000);

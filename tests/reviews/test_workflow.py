@@ -26,7 +26,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HOLDER_WORK = {Move.ADD_EVIDENCE, Move.EDIT_VERDICT, Move.SUBMIT}
+HOLDER_WORK = {
+    Move.ADD_EVIDENCE,
+    Move.EDIT_EVIDENCE,
+    Move.REMOVE_EVIDENCE,
+    Move.EDIT_VERDICT,
+    Move.SUBMIT,
+}
 
 
 # --- the groups and the table ---------------------------------------------------------------
@@ -139,33 +145,35 @@ def _erins_own_submitted(people):
 NOTHING: set = set()
 # Any fact-checker or editor judges a claim's suggested fact-checks while it is worked on.
 JUDGING = {Move.CONFIRM_MATCH, Move.REJECT_MATCH}
+# Any fact-checker or editor has a link's page fetched again on a claim with evidence.
+RETRYING = {Move.RETRY_FETCH}
 TABLE = [
     # (scene, person, moves the person may make)
     (_triage, "erin", {Move.QUEUE, Move.DISMISS, Move.BOOST} | JUDGING),
     (_triage, "alice", JUDGING),
     (_triage, "newsbot", NOTHING),
-    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING),
-    (_queued, "alice", {Move.TAKE} | JUDGING),
+    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING | RETRYING),
+    (_queued, "alice", {Move.TAKE} | JUDGING | RETRYING),
     (_queued, "newsbot", NOTHING),
     (_queued, "mallory", NOTHING),
-    (_held, "alice", {Move.RENEW, Move.RELEASE} | HOLDER_WORK | JUDGING),
-    (_held, "bob", JUDGING),
-    (_held, "erin", {Move.BOOST} | JUDGING),
-    (_lapsed, "alice", {Move.TAKE} | JUDGING),
-    (_lapsed, "bob", {Move.TAKE} | JUDGING),
-    (_lapsed, "erin", {Move.BOOST, Move.TAKE} | JUDGING),
-    (_submitted, "alice", JUDGING),
-    (_submitted, "bob", JUDGING),
-    (_submitted, "erin", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING),
-    (_returned, "alice", HOLDER_WORK | JUDGING),
-    (_returned, "bob", JUDGING),
-    (_returned, "erin", {Move.BOOST} | JUDGING),
-    (_published, "alice", NOTHING),
-    (_published, "erin", {Move.CORRECT}),
+    (_held, "alice", {Move.RENEW, Move.RELEASE} | HOLDER_WORK | JUDGING | RETRYING),
+    (_held, "bob", JUDGING | RETRYING),
+    (_held, "erin", {Move.BOOST} | JUDGING | RETRYING),
+    (_lapsed, "alice", {Move.TAKE} | JUDGING | RETRYING),
+    (_lapsed, "bob", {Move.TAKE} | JUDGING | RETRYING),
+    (_lapsed, "erin", {Move.BOOST, Move.TAKE} | JUDGING | RETRYING),
+    (_submitted, "alice", JUDGING | RETRYING),
+    (_submitted, "bob", JUDGING | RETRYING),
+    (_submitted, "erin", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING | RETRYING),
+    (_returned, "alice", HOLDER_WORK | JUDGING | RETRYING),
+    (_returned, "bob", JUDGING | RETRYING),
+    (_returned, "erin", {Move.BOOST} | JUDGING | RETRYING),
+    (_published, "alice", RETRYING),
+    (_published, "erin", {Move.CORRECT} | RETRYING),
     (_dismissed, "erin", {Move.QUEUE}),
     (_dismissed, "alice", NOTHING),
-    (_erins_own_submitted, "erin", {Move.BOOST} | JUDGING),
-    (_erins_own_submitted, "fiona", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING),
+    (_erins_own_submitted, "erin", {Move.BOOST} | JUDGING | RETRYING),
+    (_erins_own_submitted, "fiona", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING | RETRYING),
 ]
 
 
@@ -202,7 +210,9 @@ def test_a_superuser_holds_every_role(people, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     claim = claim_queued()
 
-    assert workflow.allowed_moves(claim, root) == {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING
+    assert workflow.allowed_moves(claim, root) == (
+        {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING | RETRYING
+    )
     # Nobody but the service returns a lapsed claim to the queue.
     assert not workflow.role_may(root, Move.EXPIRE)
 
