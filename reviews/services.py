@@ -107,6 +107,19 @@ def article_event_record(
     )
 
 
+def claim_event_record(*, claim: Claim, actor, action: str, comment: str = "") -> ReviewEvent:
+    """Add something done on a claim that moves nothing (a note written on it) to its audit
+    trail, in the state the claim is in. Caller holds the transaction."""
+    return _record(
+        claim=claim,
+        actor=actor,
+        action=action,
+        from_state=claim.state,
+        to_state=claim.state,
+        comment=comment,
+    )
+
+
 def claim_priority(*, score: float, boost: int = 0, published_at: datetime | None = None) -> float:
     """Queue priority: check-worthiness first, recent articles ahead, an editor's boost on top.
 
@@ -941,6 +954,7 @@ def verdict_return(*, verdict: Verdict, by, expected_version: int, comment: str)
             verdict=verdict,
             comment=comment.strip(),
         )
+        signals.verdict_return_announce(verdict=verdict, by_id=by.pk)
     return verdict
 
 

@@ -22,6 +22,11 @@ verdict_published = Signal()
 # publication (corrects_id) it supersedes.
 verdict_corrected = Signal()
 
+# Sent with verdict_id, by_id (the editor), comment, and the rating, headline and rationale
+# the verdict had when it was returned to its author, for whoever tells the author or keeps
+# what was returned to compare the resubmission with.
+verdict_returned = Signal()
+
 
 def claims_extraction_announce(*, claim_ids: list[int]) -> None:
     """Call inside the transaction that stored new claims: `claims_extracted` is sent once it
@@ -33,6 +38,25 @@ def claims_extraction_announce(*, claim_ids: list[int]) -> None:
         # A listener's failure must not undo the stored extraction; listeners sweep what a
         # lost announcement left undone.
         lambda: claims_extracted.send_robust(sender=Claim, claim_ids=ids),
+        robust=True,
+    )
+
+
+def verdict_return_announce(*, verdict: Verdict, by_id: int) -> None:
+    """Call inside the transaction that returns `verdict`, as returned: `verdict_returned` is
+    sent once it commits, never if it rolls back. The text goes with it, as it was returned,
+    since its author may edit it as soon as the return commits."""
+    returned = {
+        "verdict_id": verdict.pk,
+        "by_id": by_id,
+        "comment": verdict.signoff_comment,
+        "rating": verdict.rating,
+        "headline": verdict.headline,
+        "rationale": verdict.rationale,
+    }
+    transaction.on_commit(
+        # A listener's failure must not undo the committed return.
+        lambda: verdict_returned.send_robust(sender=Verdict, **returned),
         robust=True,
     )
 
