@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reviews",
     "webhooks",
     "factchecks",
+    "discussion",
 ]
 
 MIDDLEWARE = [
