@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("reviews.api.urls")),
     path("", include("factchecks.api.urls")),
     path("", include("discussion.api.urls")),
+    path("", include("notifications.api.urls")),
     # Anything else under the API answers in the API's error shape, not an HTML page.
     # [\s\S], not ".": a path may hold an encoded line break.
     re_path(r"^[\s\S]*$", api_not_found),
@@ -43,4 +44,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("factchecks.urls")),
     path("", include("discussion.urls")),
+    path("", include("notifications.urls")),
 ]

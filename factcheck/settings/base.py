@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "webhooks",
     "factchecks",
     "discussion",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-claim-leases": {
         "task": "reviews.tasks.expire_claim_leases",
+        "schedule": 60.0,
+    },
+    "notify-leases-ending": {
+        "task": "notifications.tasks.notify_leases_ending",
         "schedule": 60.0,
     },
     "sweep-webhooks": {
