@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -31,7 +31,7 @@ def claim_notes(*, claim: Claim) -> QuerySet[Note]:
     return (
         Note.objects.filter(claim=claim)
         .select_related("author")
-        .prefetch_related("mentions")
+        .prefetch_related(Prefetch("mentions", queryset=User.objects.order_by("username")))
         .order_by("created_at", "id")
     )
 

@@ -18,8 +18,8 @@ from .models import Notification, NotificationKind
 
 User = get_user_model()
 
-# The sweep runs every minute (CELERY_BEAT_SCHEDULE): three minutes' notice leaves the holder
-# at least two to renew, even when one run of the sweep is late.
+# The sweep runs every minute (CELERY_BEAT_SCHEDULE), so a lease is found with two to three
+# minutes left: a run a minute late still leaves the holder one to renew.
 LEASE_WARNING = timedelta(minutes=3)
 # How much of a claim's text or a headline a message quotes.
 QUOTED_CHARS = 80
