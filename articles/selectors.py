@@ -20,6 +20,10 @@ def article_list() -> QuerySet[Article]:
     return articles_in_newsroom().order_by("-created_at", "-id")
 
 
+def article_exists(*, article_id: int) -> bool:
+    return Article.objects.filter(pk=article_id).exists()
+
+
 def article_detail_queryset() -> QuerySet[Article]:
     return articles_in_newsroom().prefetch_related(
         Prefetch(

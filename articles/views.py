@@ -14,10 +14,10 @@ from factcheck.errors import DomainError
 from factcheck.pages import render_page, role_required
 from factchecks.views import with_suggestions
 from reviews import selectors as review_selectors
-from reviews.forms import BoostForm, DismissForm
+from reviews.forms import AssignForm, BoostForm, DismissForm
 from reviews.models import Claim, ClaimState, VerdictState
 from reviews.rendering import marked_up_body
-from reviews.workflow import TRIAGE_MOVES, Move, allowed_moves, may, role_may
+from reviews.workflow import ASSIGN_MOVES, TRIAGE_MOVES, Move, allowed_moves, may, role_may
 
 from . import selectors, services
 from .extraction.scorer import ScorerUnavailable
@@ -89,10 +89,12 @@ def article_new(request):
 def _claims_with_verdicts(article: Article, user) -> list[Claim]:
     """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
     draft or a submitted verdict only for its author and editors), or None; and `may`: the
-    triage moves `user` may make on it; and the published fact-checks suggested for it."""
+    triage moves and assignments `user` may make on it; and the published fact-checks
+    suggested for it."""
     claims = review_selectors.article_claims_with_verdicts(article=article, user=user)
     for claim in claims:
-        claim.may = may(allowed_moves(claim, user, among=TRIAGE_MOVES))
+        moves = TRIAGE_MOVES + ASSIGN_MOVES
+        claim.may = may(allowed_moves(claim, user, verdict=claim.current_verdict, among=moves))
     with_suggestions(claims, user=user)
     return claims
 
@@ -133,6 +135,10 @@ def article_detail(request, pk: int):
             "may_sign_off": role_may(request.user, Move.APPROVE),
             "dismiss_form": DismissForm(),
             "boost_form": BoostForm(),
+            # Read once, for every row that offers the assignment.
+            "assign_choices": list(AssignForm().fields["user"].choices)
+            if any(claim.may["assign"] or claim.may["reassign"] for claim in claims)
+            else [],
             "VerdictState": VerdictState,
         },
     )

@@ -4,11 +4,13 @@ whether the move is allowed."""
 from django import forms
 from django.db.models import QuerySet
 
+from accounts.selectors import people_who_check
 from articles.models import Article
 from factcheck.fields import FormChoiceField, FormURLField
 
 from .models import ClaimKind, DismissReason, Stance
 from .ratings import RATING_SCALE, Rating
+from .selectors import LANGUAGE_TAG, QueueFilters
 from .services import MAX_BOOST
 
 
@@ -24,17 +26,41 @@ class QueueFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Name", "data-shortcut": "f"}),
     )
+    language = forms.RegexField(
+        regex=LANGUAGE_TAG,
+        max_length=16,
+        required=False,
+        help_text="The article's language: en also matches en-GB.",
+        error_messages={"invalid": "Give a language tag, such as en, fr or en-GB."},
+        widget=forms.TextInput(attrs={"placeholder": "en", "size": 6}),
+    )
+
+    def queue_filters(self) -> QueueFilters:
+        """The valid filters (call after is_valid())."""
+        data = self.cleaned_data
+        article = data.get("article")
+        return QueueFilters(
+            kind=data.get("kind") or "",
+            article_id=article.pk if article else None,
+            claimant=data.get("claimant") or "",
+            language=data.get("language") or "",
+        )
 
     def filter(self, claims: QuerySet) -> QuerySet:
         """`claims` narrowed by the valid filters (call after is_valid())."""
-        data = self.cleaned_data
-        if data.get("article"):
-            claims = claims.filter(article=data["article"])
-        if data.get("kind"):
-            claims = claims.filter(kind=data["kind"])
-        if data.get("claimant"):
-            claims = claims.filter(claimant__icontains=data["claimant"])
-        return claims
+        return claims.filter(self.queue_filters().condition())
+
+
+class AssignForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=people_who_check(),
+        to_field_name="username",
+        empty_label="Assign to…",
+        error_messages={
+            "required": "Choose whom to assign the claim to.",
+            "invalid_choice": "Choose a fact-checker or an editor from the list.",
+        },
+    )
 
 
 class EvidenceForm(forms.Form):

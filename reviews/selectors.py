@@ -1,6 +1,7 @@
 """Reads of the review workflow worth naming, scoped to what the caller may see."""
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -115,6 +116,40 @@ def claims_in_review_held_by(user) -> list[Claim]:
 def claims_queued(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     """The queued claims of `claims`, in the order the queue hands them out."""
     return claims.filter(state=ClaimState.QUEUED).order_by(*QUEUE_ORDER)
+
+
+# A language tag as articles carry one (BCP 47's language and subtags): en, pt-BR, zh-Hant-TW.
+LANGUAGE_TAG = re.compile(r"\A[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What narrows the queue, as listed on its page and as taken from it: the claim's kind,
+    its article, its claimant (any part of the name, in any case) and its article's language,
+    a tag that also matches the tags under it (`en` matches `en-GB`, as RFC 4647's basic
+    filtering does). An empty filter lets every claim through.
+
+    `services._QUEUE_FILTER_SQL` spells the same conditions in SQL, for the statement that
+    takes the next claim on PostgreSQL; the tests hold the two to one behaviour."""
+
+    kind: str = ""
+    article_id: int | None = None
+    claimant: str = ""
+    language: str = ""
+
+    def condition(self) -> Q:
+        condition = Q()
+        if self.kind:
+            condition &= Q(kind=self.kind)
+        if self.article_id is not None:
+            condition &= Q(article_id=self.article_id)
+        if self.claimant:
+            condition &= Q(claimant__icontains=self.claimant)
+        if self.language:
+            condition &= Q(article__language__iexact=self.language) | Q(
+                article__language__istartswith=f"{self.language}-"
+            )
+        return condition
 
 
 def claims_visible_with_lease_left(user) -> QuerySet[Claim]:

@@ -50,7 +50,9 @@ from .workflow import (
     VERDICT_EDITABLE,
     VERDICT_OPEN,
     Move,
+    can,
     check,
+    claim_work_refusal,
     handed_out_groups,
     queue_position,
     role_refusal,
@@ -187,22 +189,41 @@ def _literal(name: str) -> str:
 
 _QUEUED, _ASSIGNED = _literal(ClaimState.QUEUED), _literal(ClaimState.ASSIGNED)
 
-# The dequeue itself: the claims `workflow.handed_out()` names, in `workflow.QUEUE_ORDER`:
-# the top queued claim, or a claim whose lease ran out, locked with SKIP LOCKED so that
-# concurrent callers never get the same one, and assigned to the reviewer on the database
-# clock.
+# `selectors.QueueFilters.condition()` in SQL, one condition per filter on a row of
+# reviews_claim. Django's `icontains`, `iexact` and `istartswith` compare upper-cased text, as
+# these do. Only the filters given are written into the statement, each combination its own
+# prepared statement, planned once like the unfiltered one. Written once as "parameter IS
+# NULL or the condition", every take, filtered or not, was planned anew (PostgreSQL never
+# chose the generic plan): the median take on 100,000 queued claims went from 0.56 ms to
+# 1.31 ms, where a statement with only the filters given stays at 0.56.
+_QUEUE_FILTER_SQL = {
+    "kind": "reviews_claim.kind = %(kind)s",
+    "article": "reviews_claim.article_id = %(article)s",
+    "claimant": "strpos(upper(reviews_claim.claimant), upper(%(claimant)s)) > 0",
+    "language": """EXISTS (
+            SELECT 1 FROM articles_article filtered
+             WHERE filtered.id = reviews_claim.article_id
+               AND (upper(filtered.language) = upper(%(language)s)
+                    OR starts_with(upper(filtered.language), upper(%(language)s) || '-')))""",
+}
+_QUEUE_FILTER_TYPES = {"kind": "text", "article": "bigint", "claimant": "text", "language": "text"}
+
+# The dequeue itself: the claims `workflow.handed_out()` names that pass the filters, in
+# `workflow.QUEUE_ORDER`: the top queued claim, or a claim whose lease ran out, locked with
+# SKIP LOCKED so that concurrent callers never get the same one, and assigned to the
+# reviewer on the database clock.
 _DEQUEUE_PICK = f"""
 WITH queued AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
-     WHERE state = {_QUEUED}
+     WHERE state = {_QUEUED}{{filters}}
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
      FOR UPDATE SKIP LOCKED
 ), lapsed AS (
     SELECT id, priority, created_at, state, assignee_id
       FROM reviews_claim
-     WHERE state = {_ASSIGNED} AND lease_expires_at < now()
+     WHERE state = {_ASSIGNED} AND lease_expires_at < now(){{filters}}
      ORDER BY priority DESC, created_at ASC, id ASC
      LIMIT 1
      FOR UPDATE SKIP LOCKED
@@ -273,20 +294,41 @@ SELECT {{claim_columns}}, article.title,
 
 
 @cache
-def _take_next_statement() -> tuple[FixedStatement, ModelColumns]:
+def _take_next_statement(filtered_by: tuple[str, ...] = ()) -> tuple[FixedStatement, ModelColumns]:
+    """The statement taking the next claim that passes the filters named in `filtered_by`
+    (keys of `_QUEUE_FILTER_SQL`, in its order)."""
     claim_columns = ModelColumns(Claim)
+    filters = "".join(f"\n       AND {_QUEUE_FILTER_SQL[name]}" for name in filtered_by)
     statement = FixedStatement(
-        "take_next_claim",
-        _TAKE_NEXT_SQL.format(claim_columns=claim_columns.select_list("taken")),
-        {"reviewer": "bigint", "lease_seconds": "double precision"},
+        "_".join(("take_next_claim", *filtered_by)),
+        _TAKE_NEXT_SQL.format(claim_columns=claim_columns.select_list("taken"), filters=filters),
+        {
+            "reviewer": "bigint",
+            "lease_seconds": "double precision",
+            **{name: _QUEUE_FILTER_TYPES[name] for name in filtered_by},
+        },
     )
     return statement, claim_columns
 
 
-def _take_next_in_one_statement(reviewer, lease: timedelta) -> Claim | None:
-    statement, claim_columns = _take_next_statement()
+def _take_next_in_one_statement(
+    reviewer, lease: timedelta, filters: selectors.QueueFilters
+) -> Claim | None:
+    given = {
+        "kind": filters.kind,
+        "article": filters.article_id,
+        "claimant": filters.claimant,
+        "language": filters.language,
+    }
+    filtered_by = tuple(name for name in _QUEUE_FILTER_SQL if given[name] not in (None, ""))
+    statement, claim_columns = _take_next_statement(filtered_by)
+    parameters = {
+        "reviewer": reviewer.pk,
+        "lease_seconds": lease.total_seconds(),
+        **{name: given[name] for name in filtered_by},
+    }
     with connection.cursor() as cursor:
-        statement.execute(cursor, {"reviewer": reviewer.pk, "lease_seconds": lease.total_seconds()})
+        statement.execute(cursor, parameters)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -311,8 +353,9 @@ def _top_of_queue(condition) -> Claim | None:
     )
 
 
-def claim_take_next(*, reviewer) -> Claim | None:
-    """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty.
+def claim_take_next(*, reviewer, filters: selectors.QueueFilters | None = None) -> Claim | None:
+    """Hand `reviewer` the top claim of the queue under a lease, or None when it is empty;
+    with `filters`, the top claim that passes them, or None when none does.
 
     Claims whose lease ran out count as queued. A draft someone else left on the claim
     passes to the new holder. Concurrent callers never get the same claim. The claim comes
@@ -328,70 +371,167 @@ def claim_take_next(*, reviewer) -> Claim | None:
     refused = role_refusal(reviewer, Move.TAKE)
     if refused is not None:
         raise refused
+    filters = filters or selectors.QueueFilters()
     if connection.vendor == "postgresql":
-        return _take_next_in_one_statement(reviewer, _lease_duration())
-    return _take_next_in_steps(reviewer, _lease_duration())
+        return _take_next_in_one_statement(reviewer, _lease_duration(), filters)
+    return _take_next_in_steps(reviewer, _lease_duration(), filters)
 
 
-def _take_next_in_steps(reviewer, lease: timedelta) -> Claim | None:
+def _take_next_in_steps(
+    reviewer, lease: timedelta, filters: selectors.QueueFilters
+) -> Claim | None:
     with transaction.atomic():
         # One query per group of `handed_out_groups()`, so that each is answered from its
         # own partial index; the first of the (at most two) candidates is handed out.
         candidates = [
             claim
             for condition in handed_out_groups()
-            if (claim := _top_of_queue(condition)) is not None
+            if (claim := _top_of_queue(condition & filters.condition())) is not None
         ]
         if not candidates:
             return None
         claim = min(candidates, key=queue_position)
-        if claim.state == ClaimState.ASSIGNED:
-            _record(
-                claim=claim,
-                actor=None,
-                action=Move.EXPIRE,
-                from_state=ClaimState.ASSIGNED,
-                to_state=ClaimState.QUEUED,
-                comment=f"Lease of user {claim.assignee_id} expired.",
-            )
-        Claim.objects.filter(pk=claim.pk).update(
-            state=ClaimState.ASSIGNED,
-            assignee=reviewer,
-            lease_expires_at=Now() + lease,
-            updated_at=Now(),
+        _hand_out(claim, to=reviewer, by=reviewer, move=Move.TAKE, lease=lease)
+        return _as_taken(claim.pk)
+
+
+def _hand_out(claim: Claim, *, to, by, move: Move, lease: timedelta, comment: str = "") -> None:
+    """Give `claim`, which the queue hands out (queued, or its holder's lease ran out), to
+    `to` under a new lease, as `_TAKE_NEXT_SQL` does: an `expire` event when a lease had run
+    out, the `move` event by `by`, and a draft someone else left on the claim passing to `to`.
+    Caller holds the claim's lock and has checked the move."""
+    if claim.state == ClaimState.ASSIGNED:
+        _record(
+            claim=claim,
+            actor=None,
+            action=Move.EXPIRE,
+            from_state=ClaimState.ASSIGNED,
+            to_state=ClaimState.QUEUED,
+            comment=f"Lease of user {claim.assignee_id} expired.",
+        )
+    Claim.objects.filter(pk=claim.pk).update(
+        state=ClaimState.ASSIGNED,
+        assignee=to,
+        lease_expires_at=Now() + lease,
+        updated_at=Now(),
+    )
+    _record(
+        claim=claim,
+        actor=by,
+        action=move,
+        from_state=ClaimState.QUEUED,
+        to_state=ClaimState.ASSIGNED,
+        comment=comment,
+    )
+    draft = (
+        Verdict.objects.select_for_update()
+        .filter(claim=claim, state=VerdictState.DRAFT)
+        .exclude(author=to)
+        .first()
+    )
+    if draft is not None:
+        Verdict.objects.filter(pk=draft.pk).update(
+            author=to, version=F("version") + 1, updated_at=Now()
         )
         _record(
             claim=claim,
-            actor=reviewer,
-            action=Move.TAKE,
-            from_state=ClaimState.QUEUED,
+            actor=None,
+            action="hand_over",
+            from_state=ClaimState.ASSIGNED,
             to_state=ClaimState.ASSIGNED,
+            verdict=draft,
+            comment=f"Draft of user {draft.author_id} passed to user {to.pk}, the new holder.",
         )
-        draft = (
-            Verdict.objects.select_for_update()
-            .filter(claim=claim, state=VerdictState.DRAFT)
-            .exclude(author=reviewer)
-            .first()
+
+
+def _as_taken(claim_id: int) -> Claim:
+    """The claim as taking it returns it: with its article, its assignee and how much
+    evidence it has."""
+    return (
+        Claim.objects.select_related("article", "assignee")
+        .annotate(evidence_count=Count("evidence"))
+        .get(pk=claim_id)
+    )
+
+
+def claim_take(*, claim: Claim, by) -> Claim:
+    """`by` takes `claim` by name, under the lease taking the next claim gives: a queued
+    claim (the queue's order is a suggestion), or one whose holder's lease ran out, the
+    holder included, who so takes it back. A draft someone else left on it passes to `by`.
+    Refused (409) while someone's lease on it runs, naming them and until when."""
+    with transaction.atomic():
+        claim = _lock_claim(claim.pk)
+        check(by, Move.TAKE, claim)
+        _hand_out(claim, to=by, by=by, move=Move.TAKE, lease=_lease_duration())
+    return _as_taken(claim.pk)
+
+
+def claim_assign(*, claim: Claim, by, assignee) -> Claim:
+    """An editor (`by`) gives `claim` to `assignee`, who must hold a role that works the
+    queue (InvalidInput naming the `user` field otherwise). `claim_assigned` is sent once
+    this commits.
+
+    A claim the queue hands out (queued, or its holder's lease ran out) is assigned as if
+    `assignee` had taken it: theirs under a new lease, a draft left on it passing to them.
+    A returned claim belongs to its verdict's author, who fixes and resubmits the verdict:
+    assigning it to someone else (the author left, or is away) gives them the verdict too,
+    as its author (`Move.REASSIGN`). It stays returned, with no lease: a lease running out
+    would send it back to the queue, where nobody could take up a returned verdict. A
+    correction in progress (a returned claim with a draft) is given on the same terms.
+
+    Refused while someone's lease on the claim runs (naming them), and in any other state."""
+    # Asked first, so that only editors learn whether the assignee may be given claims.
+    refused = role_refusal(by, Move.ASSIGN)
+    if refused is not None:
+        raise refused
+    if not user_has_any_role(assignee, CHECKERS):
+        message = (
+            f"{assignee.get_username()} holds no fact-checker or editor role: only they can be "
+            "assigned claims."
         )
-        if draft is not None:
-            Verdict.objects.filter(pk=draft.pk).update(
-                author=reviewer, version=F("version") + 1, updated_at=Now()
+        raise InvalidInput(message, details={"user": [message]})
+    with transaction.atomic():
+        claim = _lock_claim(claim.pk)
+        people = f"{assignee.get_username()} by {by.get_username()}"
+        if claim.state == ClaimState.RETURNED:
+            _reassign_returned(claim, by=by, assignee=assignee, people=people)
+        else:
+            check(by, Move.ASSIGN, claim)
+            _hand_out(
+                claim,
+                to=assignee,
+                by=by,
+                move=Move.ASSIGN,
+                lease=_lease_duration(),
+                comment=f"Assigned to {people}.",
             )
-            _record(
-                claim=claim,
-                actor=None,
-                action="hand_over",
-                from_state=ClaimState.ASSIGNED,
-                to_state=ClaimState.ASSIGNED,
-                verdict=draft,
-                comment=f"Draft of user {draft.author_id} passed to user {reviewer.pk}, "
-                "the new holder.",
-            )
-        return (
-            Claim.objects.select_related("article", "assignee")
-            .annotate(evidence_count=Count("evidence"))
-            .get(pk=claim.pk)
-        )
+        signals.claim_assignment_announce(claim_id=claim.pk, assignee_id=assignee.pk, by_id=by.pk)
+    return _as_taken(claim.pk)
+
+
+def _reassign_returned(claim: Claim, *, by, assignee, people: str) -> None:
+    """Caller holds the claim's lock."""
+    verdict = (
+        Verdict.objects.filter(claim=claim, state__in=list(VERDICT_EDITABLE))
+        .select_related("author")
+        .first()
+    )
+    check(by, Move.REASSIGN, claim, verdict=verdict)
+    if claim.assignee_id == assignee.pk:
+        raise Conflict(f"{assignee.get_username()} holds this claim already.")
+    Claim.objects.filter(pk=claim.pk).update(assignee=assignee, updated_at=Now())
+    Verdict.objects.filter(pk=verdict.pk).update(
+        author=assignee, version=F("version") + 1, updated_at=Now()
+    )
+    _record(
+        claim=claim,
+        actor=by,
+        action=Move.REASSIGN,
+        from_state=claim.state,
+        to_state=claim.state,
+        verdict=verdict,
+        comment=f"Assigned to {people}, with the verdict of {verdict.author.get_username()}.",
+    )
 
 
 def _apply_move(
@@ -820,20 +960,44 @@ class VerdictSaved:
     submitted: bool = False
     submit_refusal: DomainError | None = None
     """Why the verdict, saved, was not submitted when it was asked to be."""
+    taken_back: bool = False
+    """Whether `by` took the claim back to save: their lease had run out, nobody else had
+    taken it."""
 
 
 def verdict_save(
-    *, claim: Claim, by, expected_version: int | None, submit: bool = False, **fields
+    *,
+    claim: Claim,
+    by,
+    expected_version: int | None,
+    submit: bool = False,
+    take_back: bool = False,
+    **fields,
 ) -> VerdictSaved:
     """Save `by`'s verdict on `claim` as the page's verdict form does, then submit it when
     `submit`: start the verdict when the form was loaded without one (`expected_version`
     None), otherwise edit `by`'s verdict in progress against the version the form was loaded
     with.
 
+    Whether `by` may work on the claim is asked first, before anything is compared with what
+    is saved, so that a refusal neither shows nor confirms someone else's draft. With
+    `take_back`, typed work outlives the lease: when nobody else holds the claim (`by`'s
+    lease ran out, or it went back to the queue), `by` takes it back (`claim_take`: a new
+    lease, audited) and the save goes on; `taken_back` says so. A draft someone else left on
+    it in the meantime passes to `by` with a new version, so the save then meets StaleVersion
+    rather than overwrite it.
+
     The save and the submission are two transactions: a save stands when the submission is
     refused, and `submit_refusal` says why. Raises StaleVersion when the verdict changed since
     the form was loaded (or was started after a form loaded without one), NotFound when `by`
     has no verdict in progress on the claim to edit any more, and any refusal of the save."""
+    taken_back = False
+    refused = claim_work_refusal(claim=claim, user=by)
+    if refused is not None:
+        if not (take_back and can(by, Move.TAKE, claim)):
+            raise refused
+        claim = claim_take(claim=claim, by=by)
+        taken_back = True
     current = selectors.open_verdict_by(claim=claim, author=by)
     if expected_version is None:
         if current is not None:
@@ -851,14 +1015,16 @@ def verdict_save(
         )
         changed = verdict.version != expected_version
     if not submit:
-        return VerdictSaved(verdict=verdict, changed=changed)
+        return VerdictSaved(verdict=verdict, changed=changed, taken_back=taken_back)
     try:
         verdict = verdict_submit(verdict=verdict, by=by, expected_version=verdict.version)
     except StaleVersion:
         raise
     except DomainError as refused:
-        return VerdictSaved(verdict=verdict, changed=changed, submit_refusal=refused)
-    return VerdictSaved(verdict=verdict, changed=changed, submitted=True)
+        return VerdictSaved(
+            verdict=verdict, changed=changed, submit_refusal=refused, taken_back=taken_back
+        )
+    return VerdictSaved(verdict=verdict, changed=changed, submitted=True, taken_back=taken_back)
 
 
 def verdict_approve(*, verdict: Verdict, by, expected_version: int, comment: str = "") -> Verdict:

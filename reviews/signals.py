@@ -27,6 +27,10 @@ verdict_corrected = Signal()
 # what was returned to compare the resubmission with.
 verdict_returned = Signal()
 
+# Sent with claim_id, assignee_id and by_id when an editor assigns a claim to someone (a
+# queued claim, or a returned one with its verdict), for whoever tells the assignee.
+claim_assigned = Signal()
+
 
 def claims_extraction_announce(*, claim_ids: list[int]) -> None:
     """Call inside the transaction that stored new claims: `claims_extracted` is sent once it
@@ -38,6 +42,18 @@ def claims_extraction_announce(*, claim_ids: list[int]) -> None:
         # A listener's failure must not undo the stored extraction; listeners sweep what a
         # lost announcement left undone.
         lambda: claims_extracted.send_robust(sender=Claim, claim_ids=ids),
+        robust=True,
+    )
+
+
+def claim_assignment_announce(*, claim_id: int, assignee_id: int, by_id: int) -> None:
+    """Call inside the transaction that assigns the claim: `claim_assigned` is sent once it
+    commits, never if it rolls back."""
+    transaction.on_commit(
+        # A listener's failure must not undo the committed assignment.
+        lambda: claim_assigned.send_robust(
+            sender=Claim, claim_id=claim_id, assignee_id=assignee_id, by_id=by_id
+        ),
         robust=True,
     )
 

@@ -25,7 +25,12 @@ urlpatterns = [
         name="claim-evidence-retry",
     ),
     path("claims/<int:pk>/verdict/", views.verdict_save, name="claim-verdict-save"),
+    path(
+        "claims/<int:pk>/verdict/autosave/", views.verdict_autosave, name="claim-verdict-autosave"
+    ),
     path("claims/<int:pk>/verdict/correct/", views.verdict_correct, name="claim-verdict-correct"),
+    path("claims/<int:pk>/take/", views.claim_take, name="claim-take"),
+    path("claims/<int:pk>/assign/", views.claim_assign, name="claim-assign"),
     path("claims/<int:pk>/release/", views.claim_release, name="claim-release"),
     path("claims/<int:pk>/renew/", views.claim_renew, name="claim-renew"),
     path("claims/<int:pk>/queue/", views.claim_queue, name="claim-queue"),

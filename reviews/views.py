@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import CHECKERS
@@ -21,6 +22,7 @@ from sources.selectors import retry_offered
 from . import selectors, services
 from .forms import (
     ApproveForm,
+    AssignForm,
     BoostForm,
     CorrectionForm,
     DismissForm,
@@ -35,6 +37,7 @@ from .presenters import claimreview_for_verdict
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (
+    ASSIGN_MOVES,
     CORRECTION_MOVES,
     HOLDER_MOVES,
     RULES,
@@ -93,12 +96,21 @@ def queue(request):
     my_claims = selectors.claims_in_review_held_by(request.user)
     waiting = list(selectors.claims_queued(filtered)[:QUEUE_PAGE_SIZE])
     with_suggestions([*my_claims, *waiting], user=request.user)
+    for claim in [*my_claims, *waiting]:
+        # Asks the database only of a held claim whose lease may have run out.
+        claim.may_take = can(request.user, Move.TAKE, claim)
     return render_page(
         request,
         "reviews/queue.html",
         {
             "filters": filters,
             "filtered": bool(request.GET) and filters.is_valid(),
+            # Taking the next claim takes it from the queue as shown: filtered, or not.
+            "take_filters": {
+                field.html_name: field.value()
+                for field in filters
+                if filters.is_valid() and field.value()
+            },
             "state_counts": [
                 {"state": value, "label": label, "count": counts.get(value, 0)}
                 for value, label in ClaimState.choices
@@ -115,16 +127,72 @@ def queue(request):
 @move_page(Move.TAKE)
 @require_POST
 def queue_take_next(request):
+    """Take the top claim of the queue, narrowed by the filters the queue was shown with."""
+    filters = QueueFilterForm(request.POST)
+    if not filters.is_valid():
+        messages.error(request, f"No claim taken: {_form_errors(filters)}")
+        return redirect("queue")
+    back = reverse("queue")
+    shown = {name: value for name, value in filters.cleaned_data.items() if value}
+    if shown:
+        back += "?" + urlencode(
+            {name: getattr(value, "pk", value) for name, value in shown.items()}
+        )
     try:
-        claim = services.claim_take_next(reviewer=request.user)
+        claim = services.claim_take_next(reviewer=request.user, filters=filters.queue_filters())
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("queue")
+        return redirect(back)
     if claim is None:
-        messages.info(request, "The queue is empty: there is no claim to take.")
-        return redirect("queue")
+        messages.info(
+            request,
+            "No claim that matches these filters is waiting."
+            if shown
+            else "The queue is empty: there is no claim to take.",
+        )
+        return redirect(back)
     messages.success(request, f"The claim is yours for {settings.CLAIM_LEASE_MINUTES} minutes.")
     return redirect("claim-workspace", claim.pk)
+
+
+@move_page(Move.TAKE)
+@require_POST
+def claim_take(request, pk: int):
+    """Take this claim (`services.claim_take`): a queued one, or one whose lease ran out."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    try:
+        services.claim_take(claim=claim, by=request.user)
+    except DomainError as refused:
+        messages.error(request, f"Not taken: {refused.message}")
+        return redirect_back(request, "claim-workspace", pk)
+    messages.success(request, f"The claim is yours for {settings.CLAIM_LEASE_MINUTES} minutes.")
+    return redirect("claim-workspace", pk)
+
+
+@move_page(Move.ASSIGN)
+@require_POST
+def claim_assign(request, pk: int):
+    """Give this claim to a fact-checker (`services.claim_assign`), from the claim's page or
+    the article's triage cell, and go back there."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not assigned: {_form_errors(form)}")
+        return redirect_back(request, "claim-workspace", pk)
+    assignee = form.cleaned_data["user"]
+    try:
+        claim = services.claim_assign(claim=claim, by=request.user, assignee=assignee)
+    except DomainError as refused:
+        messages.error(request, f"Not assigned: {refused.message}")
+        return redirect_back(request, "claim-workspace", pk)
+    name = assignee.get_username()
+    if claim.state == ClaimState.RETURNED:
+        messages.success(request, f"Assigned to {name}, with its verdict to fix and resubmit.")
+    else:
+        messages.success(
+            request, f"Assigned to {name}: theirs for {settings.CLAIM_LEASE_MINUTES} minutes."
+        )
+    return redirect_back(request, "claim-workspace", pk)
 
 
 # --- the claim workspace --------------------------------------------------------------------
@@ -162,13 +230,21 @@ def _workspace(
     evidence_error: str = "",
     conflict: dict | None = None,
     correction_form: CorrectionForm | None = None,
+    unsaved: dict | None = None,
     status: int = 200,
 ):
+    """The claim's page. `unsaved`: what a refused save held (`_typed`), shown as a copy
+    when the verdict form is not, so that typed work is never lost."""
     user = request.user
     claim = get_object_or_404(selectors.claims_visible_with_lease_left(user), pk=claim_id)
     article = claim.article
     verdict = selectors.verdict_visible_on_claim(claim=claim, user=user)
-    moves = allowed_moves(claim, user, verdict=verdict, among=HOLDER_MOVES + CORRECTION_MOVES)
+    moves = allowed_moves(
+        claim,
+        user,
+        verdict=verdict,
+        among=HOLDER_MOVES + CORRECTION_MOVES + (Move.TAKE, *ASSIGN_MOVES),
+    )
     may_work = Move.ADD_EVIDENCE in moves
     may_edit_verdict = Move.START_VERDICT in moves or Move.EDIT_VERDICT in moves
     if verdict_form is None and may_edit_verdict:
@@ -217,6 +293,8 @@ def _workspace(
             "latest_return": latest_return,
             "correction": correction,
             "correction_form": correction_form or CorrectionForm(),
+            "assign_form": AssignForm() if moves & set(ASSIGN_MOVES) else None,
+            "unsaved": unsaved if unsaved and not may_edit_verdict else None,
             "events": selectors.claim_events(claim=claim),
             "may": may(moves),
             **_evidence_context(claim, may_work=may_work, user=user),
@@ -347,8 +425,8 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
     # shows or confirms anyone else's work.
     saved = selectors.open_verdict_by(claim=claim, author=request.user)
     if saved is None:
-        messages.error(request, "The verdict is no longer open for changes.")
-        return redirect("claim-workspace", claim.pk)
+        messages.error(request, "Not saved: the verdict is no longer open for changes.")
+        return _workspace(request, claim.pk, unsaved=_typed(request), status=409)
     last_change = selectors.verdict_last_edit(verdict=saved)
     yours = form.verdict_fields()
     rating_labels = {value: d.label for value, d in RATING_SCALE.items()}
@@ -386,39 +464,58 @@ def _verdict_conflict(request, claim: Claim, form: VerdictForm):
     return _workspace(request, claim.pk, verdict_form=retry_form, conflict=conflict, status=409)
 
 
+def _typed(request) -> dict:
+    """What the verdict form posted, as typed, for a copy on the page when it is not saved."""
+    rating = request.POST.get("rating", "")
+    definition = RATING_SCALE.get(rating)
+    return {
+        "rating": definition.label if definition else rating,
+        "headline": request.POST.get("headline", ""),
+        "rationale": request.POST.get("rationale", ""),
+    }
+
+
+def _taken_back(outcome) -> str:
+    return (
+        "Your lease had run out, but nobody else had taken the claim: it is yours again for "
+        f"{settings.CLAIM_LEASE_MINUTES} minutes. "
+        if outcome.taken_back
+        else ""
+    )
+
+
 @move_page(Move.EDIT_VERDICT)
 @require_POST
 def verdict_save(request, pk: int):
     """Save the draft (and submit it, when asked) against the version the form was loaded with,
     through `services.verdict_save`, which makes the moves the API makes: an edit that changes
-    nothing saves nothing."""
+    nothing saves nothing. A save after the lease ran out takes the claim back when nobody
+    else took it. A save refused for any reason shows what was typed: in the form when the
+    person may still edit it, else as a copy."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
-    refused = claim_work_refusal(claim=claim, user=request.user)
-    if refused is not None:
-        # Refused before anything is compared with what is saved: the answer is the same
-        # whatever the form holds, so it can neither show nor confirm someone else's draft.
-        messages.error(request, f"Not saved: {refused.message}")
-        return _workspace(request, pk, status=refused.status_code)
     form = VerdictForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not saved: {_form_errors(form)}")
-        return _workspace(request, pk, verdict_form=form, status=400)
+        return _workspace(request, pk, verdict_form=form, unsaved=_typed(request), status=400)
     try:
+        # The service asks whether the person may work on the claim before it compares
+        # anything with what is saved, so a refusal never shows or confirms another's draft.
         outcome = services.verdict_save(
             claim=claim,
             by=request.user,
             expected_version=form.cleaned_data["version"],
             submit=request.POST.get("action") == "submit",
+            take_back=True,
             **form.verdict_fields(),
         )
     except StaleVersion:
         return _verdict_conflict(request, claim, form)
-    except NotFound as gone:
-        messages.error(request, gone.message)
-        return redirect("claim-workspace", pk)
     except DomainError as not_saved:
         messages.error(request, f"Not saved: {not_saved.message}")
-        return redirect("claim-workspace", pk)
+        status = 409 if isinstance(not_saved, NotFound) else not_saved.status_code
+        return _workspace(request, pk, verdict_form=form, unsaved=_typed(request), status=status)
+    if outcome.taken_back:
+        messages.info(request, _taken_back(outcome).strip())
     if outcome.submit_refusal is not None:
         prefix = "Draft saved, but not submitted" if outcome.changed else "Not submitted"
         messages.error(request, f"{prefix}: {outcome.submit_refusal.message}")
@@ -431,6 +528,63 @@ def verdict_save(request, pk: int):
     else:
         messages.info(request, "Nothing changed since the last save.")
     return redirect(reverse("claim-workspace", args=[pk]) + "#verdict")
+
+
+@move_page(Move.EDIT_VERDICT)
+@require_POST
+def verdict_autosave(request, pk: int):
+    """The verdict form, saved as its holder types (htmx): `services.verdict_save` as the
+    form's Save does, taking the claim back when the lease ran out and nobody else took it,
+    never submitting. Answers the autosave status, with the verdict's new version for the
+    form (and the lease, when the claim was taken back) swapped in out of band; a save
+    refused says why, with a copy of what was typed."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    form = VerdictForm(request.POST)
+    context: dict = {"claim": claim, "lease_minutes": settings.CLAIM_LEASE_MINUTES}
+    status = 200
+    if not form.is_valid():
+        context["problem"], status = _form_errors(form), 400
+        return render(request, "reviews/_autosave_status.html", context, status=status)
+    try:
+        outcome = services.verdict_save(
+            claim=claim,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            take_back=True,
+            **form.verdict_fields(),
+        )
+    except StaleVersion:
+        context["problem"] = (
+            "the verdict changed since you opened it. Save the form to see your text next "
+            "to the saved version."
+        )
+        status = 409
+    except DomainError as not_saved:
+        context.update(problem=not_saved.message, unsaved=_typed(request))
+        status = 409 if isinstance(not_saved, NotFound) else not_saved.status_code
+    else:
+        verdict = outcome.verdict
+        context.update(
+            version=verdict.version,
+            saved_at=verdict.updated_at if outcome.changed else None,
+            unchanged=not outcome.changed,
+            taken_back=outcome.taken_back,
+        )
+        if outcome.taken_back:
+            context.update(_lease_context(claim.pk, request.user))
+    return render(request, "reviews/_autosave_status.html", context, status=status)
+
+
+def _lease_context(claim_id: int, user) -> dict:
+    """What reviews/_lease.html shows of the lease on the claim `user` holds."""
+    claim = selectors.claims_visible_with_lease_left(user).get(pk=claim_id)
+    moves = allowed_moves(claim, user, among=(Move.RENEW, Move.RELEASE, Move.TAKE))
+    return {
+        "claim": claim,
+        "lease_seconds_left": selectors.lease_seconds_left(claim),
+        "lease_minutes": settings.CLAIM_LEASE_MINUTES,
+        "may": may(moves),
+    }
 
 
 @move_page(Move.CORRECT)

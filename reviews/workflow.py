@@ -13,7 +13,9 @@ Where the answers are:
   submitted (a returned verdict reopens it). `RULES[Move.RETRY_FETCH]`: any fact-checker or
   editor, on a claim that is queued, in review or published.
 - When is a claim handed out? `handed_out()`: queued claims, and claims whose holder's lease
-  ran out on the database clock, highest `QUEUE_ORDER` first.
+  ran out on the database clock, highest `QUEUE_ORDER` first. The same claims may be taken by
+  name (`RULES[Move.TAKE]`) or assigned by an editor (`RULES[Move.ASSIGN]`); a returned claim
+  is given to another fact-checker with its verdict (`RULES[Move.REASSIGN]`).
 - Who may correct a published verdict, and how? `RULES[Move.CORRECT]` (editors, on a published
   claim, one correction at a time) opens it; the holder edits and submits it as any verdict;
   `RULES[Move.APPROVE]` publishes it, four eyes as ever, and `RULES[Move.SUPERSEDE]` is the
@@ -32,6 +34,7 @@ from enum import Enum, StrEnum
 
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils import timezone
 
 from accounts.roles import CHECKERS, EDITORS, Role, roles_in_words, user_has_any_role
 from factcheck.errors import Conflict, DomainError, InvalidTransition, LeaseExpired, NotPermitted
@@ -73,6 +76,8 @@ class Move(StrEnum):
     DISMISS = "dismiss"
     BOOST = "boost"
     TAKE = "take"
+    ASSIGN = "assign"
+    REASSIGN = "reassign"
     RENEW = "renew"
     RELEASE = "release"
     EXPIRE = "expire"
@@ -114,6 +119,9 @@ class Rule:
     verdict_to: VerdictState | None = None
     starts_verdict: bool = False
     """The move creates the verdict: refused while the claim has one in progress."""
+    from_queue: bool = False
+    """Only a claim the queue hands out (`handed_out()`): queued, or its holder's lease ran
+    out. A claim someone holds is refused, naming them and when their lease runs out."""
     holder_only: bool = False
     """Only the claim's holder: its assignee, while the lease lasts on the database clock for a
     claim being checked; the verdict's author, to whom it went back, for a returned one."""
@@ -150,13 +158,32 @@ RULES: dict[Move, Rule] = {
             {ClaimState.TRIAGE} | OPEN,
         ),
         # The queue and its leases. A claim is taken from the queue, or from a holder whose
-        # lease ran out: see `handed_out()`.
+        # lease ran out: see `handed_out()`. The queue is a suggestion: any claim it would
+        # hand out may be taken by name, or assigned to a fact-checker by an editor.
         _rule(
             Move.TAKE,
             "take a claim from the queue",
             CHECKERS,
             {ClaimState.QUEUED, ClaimState.ASSIGNED},
             ClaimState.ASSIGNED,
+            from_queue=True,
+        ),
+        _rule(
+            Move.ASSIGN,
+            "assign a claim to a fact-checker",
+            EDITORS,
+            {ClaimState.QUEUED, ClaimState.ASSIGNED},
+            ClaimState.ASSIGNED,
+            from_queue=True,
+        ),
+        # A returned claim stays returned, with no lease: its verdict passes to the new
+        # fact-checker, who fixes and resubmits it (see `services.claim_assign`).
+        _rule(
+            Move.REASSIGN,
+            "give a returned verdict to another fact-checker",
+            EDITORS,
+            {ClaimState.RETURNED},
+            verdict_from=VERDICT_EDITABLE,
         ),
         _rule(
             Move.RENEW,
@@ -308,6 +335,7 @@ WORK = _rule(None, "work on this claim", CHECKERS, WORKABLE, holder_only=True)
 """What the holder's moves share: the role, the states and the holder (`claim_work_refusal`)."""
 
 TRIAGE_MOVES = (Move.QUEUE, Move.DISMISS, Move.BOOST)
+ASSIGN_MOVES = (Move.ASSIGN, Move.REASSIGN)
 HOLDER_MOVES = tuple(move for move, rule in RULES.items() if rule.holder_only)
 SIGNOFF_MOVES = (Move.APPROVE, Move.RETURN)
 CORRECTION_MOVES = (Move.CORRECT,)
@@ -407,9 +435,9 @@ def _refusal(
     user, rule: Rule, claim: Claim, verdict: Verdict | None, lease_live: Callable[[], bool]
 ) -> DomainError | None:
     """`rule` judged for `user`, in this order: the role, a correction already open (to open
-    one: named before the claim's state, which it explains), the claim's state (and, to take a
-    claim, that it is handed out), the holder and the lease, the verdict in progress (to start
-    one), the verdict's author, the verdict's state."""
+    one: named before the claim's state, which it explains), the claim's state (and, to take or
+    assign a claim, that it is handed out), the holder and the lease, the verdict in progress
+    (to start one), the verdict's author, the verdict's state."""
     refused = _role_refusal(user, rule)
     if refused is not None:
         return refused
@@ -428,14 +456,11 @@ def _refusal(
             f"Cannot {rule.description}: the claim is {_label(claim)}.{hint}", details=details
         )
     if (
-        rule.move == Move.TAKE
+        rule.from_queue
         and claim.state != ClaimState.QUEUED
         and not Claim.objects.filter(handed_out(), pk=claim.pk).exists()
     ):
-        return InvalidTransition(
-            f"Cannot {rule.description}: someone holds it and their lease still runs.",
-            details=details,
-        )
+        return _held_refusal(user, rule, claim, details)
     if rule.holder_only:
         refused = _holder_refusal(claim, user, lease_live)
         if refused is not None:
@@ -459,6 +484,22 @@ def _refusal(
             details={"verdict_state": verdict.state},
         )
     return None
+
+
+def _held_refusal(user, rule: Rule, claim: Claim, details: dict) -> Conflict:
+    """`claim` is held under a lease that still runs: who holds it, and until when."""
+    until = timezone.localtime(claim.lease_expires_at).strftime("%H:%M %Z")
+    if claim.assignee_id == user.pk:
+        return Conflict(
+            f"Cannot {rule.description}: you hold it already, and your lease runs until "
+            f"{until}. Renew the lease to keep it longer.",
+            details={**details, "lease_expires_at": claim.lease_expires_at},
+        )
+    holder = claim.assignee.get_username()
+    return Conflict(
+        f"Cannot {rule.description}: {holder} holds it, and their lease runs until {until}.",
+        details={**details, "held_by": holder, "lease_expires_at": claim.lease_expires_at},
+    )
 
 
 def _is_open_correction(verdict: Verdict | None) -> bool:

@@ -2,11 +2,20 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from factcheck.fields import ChoiceField, InputSerializer, StrictCharField, URLField
+from accounts.selectors import person_by_username
+from articles.selectors import article_exists
+from factcheck.fields import (
+    ChoiceField,
+    InputSerializer,
+    StrictCharField,
+    StrictIntegerField,
+    URLField,
+)
 from factcheck.representation import ReusedFieldsMixin
-from reviews.models import DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
+from reviews.models import ClaimKind, DismissReason, EvidenceLink, ReviewEvent, Stance, Verdict
 from reviews.presenters import ClaimSerializer
 from reviews.ratings import RATING_SCALE, Rating
+from reviews.selectors import LANGUAGE_TAG, QueueFilters
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
@@ -161,6 +170,54 @@ class DismissInputSerializer(InputSerializer):
 
     reason = ChoiceField(choices=DismissReason.choices)
     comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class QueueNextInputSerializer(InputSerializer):
+    """Optional filters, as on the queue's page: the top claim that passes them is taken."""
+
+    kind = ChoiceField(choices=ClaimKind.choices, required=False)
+    article = StrictIntegerField(min_value=1, required=False, help_text="An article's id.")
+    claimant = StrictCharField(
+        max_length=300, required=False, help_text="Any part of the claimant's name, any case."
+    )
+    language = StrictCharField(
+        max_length=16,
+        required=False,
+        help_text="The article's language, as a tag: `en` also matches `en-GB`.",
+    )
+
+    def validate_article(self, article_id: int) -> int:
+        if not article_exists(article_id=article_id):
+            raise serializers.ValidationError(f"No article has the id {article_id}.")
+        return article_id
+
+    def validate_language(self, language: str) -> str:
+        if not LANGUAGE_TAG.fullmatch(language):
+            raise serializers.ValidationError(
+                f'"{language}" is not a language tag: send one such as en, fr or en-GB.'
+            )
+        return language
+
+    def queue_filters(self) -> QueueFilters:
+        data = self.validated_data
+        return QueueFilters(
+            kind=data.get("kind", ""),
+            article_id=data.get("article"),
+            claimant=data.get("claimant", ""),
+            language=data.get("language", ""),
+        )
+
+
+class AssignInputSerializer(InputSerializer):
+    """Whom the claim is given to: a fact-checker's (or an editor's) username."""
+
+    user = StrictCharField(max_length=150)
+
+    def validate_user(self, username: str):
+        person = person_by_username(username)
+        if person is None:
+            raise serializers.ValidationError(f'Nobody active is called "{username[:80]}".')
+        return person
 
 
 class BoostInputSerializer(InputSerializer):

@@ -21,6 +21,7 @@ from reviews.workflow import Move, role_may, who_may
 
 from .filters import ClaimFilter
 from .serializers import (
+    AssignInputSerializer,
     BoostInputSerializer,
     ClaimDetailSerializer,
     ClaimSerializer,
@@ -29,6 +30,7 @@ from .serializers import (
     EvidenceInputSerializer,
     EvidenceLinkSerializer,
     EvidenceUpdateInputSerializer,
+    QueueNextInputSerializer,
     ReturnInputSerializer,
     ReviewEventSerializer,
     SignOffInputSerializer,
@@ -195,6 +197,25 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def _claim_response(self, claim) -> Response:
         claim = selectors.claim_detail_queryset(self.request.user).get(pk=claim.pk)
         return Response(ClaimDetailSerializer(claim).data)
+
+    @extend_schema(request=None, responses=ClaimDetailSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.TAKE)])
+    def take(self, request, pk=None):
+        """Take this claim under a lease, as taking the next one does: a queued claim (the
+        queue's order is a suggestion), or one whose holder's lease ran out. 409 while
+        someone's lease on it runs, naming them and until when."""
+        _input(NoInputSerializer, request)
+        return self._claim_response(services.claim_take(claim=self._claim(), by=request.user))
+
+    @extend_schema(request=AssignInputSerializer, responses=ClaimDetailSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[may_make(Move.ASSIGN)])
+    def assign(self, request, pk=None):
+        """Give a claim to a fact-checker (`user`, a username): a queued claim, or one whose
+        holder's lease ran out, becomes theirs under a lease; a returned claim becomes theirs
+        with its verdict, to fix and resubmit, and stays returned, with no lease."""
+        data = _input(AssignInputSerializer, request)
+        claim = services.claim_assign(claim=self._claim(), by=request.user, assignee=data["user"])
+        return self._claim_response(claim)
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"], permission_classes=[may_make(Move.RENEW)])
@@ -440,20 +461,22 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class QueueNextView(APIView):
-    """Take the top claim of the queue under a lease: 200 with the claim, 204 when empty."""
+    """Take the top claim of the queue under a lease: 200 with the claim, 204 when empty. The
+    queue's filters, sent as the body, narrow it to the claims that pass them."""
 
     permission_classes = [may_make(Move.TAKE)]
 
     @extend_schema(
-        request=None,
+        request=QueueNextInputSerializer,
         responses={
             200: ClaimDetailSerializer,
-            204: OpenApiResponse(description="The queue is empty."),
+            204: OpenApiResponse(description="No claim (that passes the filters) is waiting."),
         },
     )
     def post(self, request):
-        _input(NoInputSerializer, request)
-        claim = services.claim_take_next(reviewer=request.user)
+        serializer = QueueNextInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = services.claim_take_next(reviewer=request.user, filters=serializer.queue_filters())
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         selectors.claim_with_evidence(claim)

@@ -36,6 +36,15 @@
     return minutes + " min left";
   }
 
+  // Under this many seconds left, the holder's lease row warns that the lease runs out.
+  var LEASE_WARNING_SECONDS = 120;
+
+  function show(row, selector, shown) {
+    row.querySelectorAll(selector).forEach(function (element) {
+      element.hidden = !shown;
+    });
+  }
+
   function updateLeases() {
     var now = Date.now();
     document.querySelectorAll("[data-expires-at]").forEach(function (element) {
@@ -45,6 +54,14 @@
       element.textContent = describe(seconds);
       element.classList.toggle("expired", seconds <= 0);
       element.classList.toggle("soon", seconds > 0 && seconds < 300);
+      // The holder's lease row (reviews/_lease.html): a warning before the lease runs out;
+      // once it has, renewing cannot work, and taking the claim back is offered instead.
+      var row = element.closest("[data-lease-row]");
+      if (!row) return;
+      show(row, "[data-lease-soon]", seconds > 0 && seconds <= LEASE_WARNING_SECONDS);
+      show(row, "[data-lease-ended]", seconds <= 0);
+      show(row, "[data-lease-live]", seconds > 0);
+      show(row, "[data-lease-over]", seconds <= 0);
     });
   }
 
@@ -70,7 +87,32 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     updateLeases();
-    window.setInterval(updateLeases, 15000);
+    window.setInterval(updateLeases, 5000);
     showCurrentClaim();
+  });
+  // A lease swapped in by htmx (saving the draft took the claim back) is counted at once.
+  document.addEventListener("htmx:afterSettle", updateLeases);
+
+  // A form that saves itself as it is typed ([data-autosave], reviews/_verdict_form.html)
+  // is still posted as a page by its own buttons. A save on its way is let finish first, so
+  // that the form posts the version that save brought back rather than meet it as a
+  // conflict; and no save starts once the form is being posted.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if (!form.hasAttribute("data-autosave")) return;
+    if (form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      form.addEventListener("htmx:afterRequest", function () {
+        form.requestSubmit(submitter);
+      }, { once: true });
+      return;
+    }
+    form.setAttribute("data-posting", "");
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    var source = event.target;
+    if (source instanceof Element && source.hasAttribute("data-posting")) event.preventDefault();
   });
 })();

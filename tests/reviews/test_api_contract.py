@@ -89,7 +89,9 @@ def test_an_edit_with_unknown_or_read_only_fields_is_refused_naming_them(draft, 
 def _writes_with_a_field_too_many(claim_id):
     """(who, path, body, the field too many) for every write, with an otherwise good body."""
     return [
-        ("alice", "/api/v1/queue/next/", {"kind": "statistic"}, "kind"),
+        ("alice", "/api/v1/queue/next/", {"kind": "statistic", "priority": 90}, "priority"),
+        ("alice", f"/api/v1/claims/{claim_id}/take/", {"lease_minutes": 60}, "lease_minutes"),
+        ("erin", f"/api/v1/claims/{claim_id}/assign/", {"user": "alice", "lease": 60}, "lease"),
         ("alice", f"/api/v1/claims/{claim_id}/renew/", {"minutes": 60}, "minutes"),
         ("alice", f"/api/v1/claims/{claim_id}/release/", {"reason": "done"}, "reason"),
         (

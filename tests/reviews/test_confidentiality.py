@@ -122,11 +122,14 @@ def test_a_submitted_verdict_never_shows_to_another_fact_checker_who_saves(submi
     path = reverse("claim-verdict-save", args=[submitted.claim_id])
 
     response = signed_in(bob).post(path, {"headline": "x", "rationale": "y", "action": "save"})
-    submit = signed_in(bob).post(path, {**DRAFT, "action": "submit"}, follow=True)
+    # A complete verdict of bob's own: the refusal hands him back his text, and only his.
+    bobs = {**DRAFT, "headline": "Bob's headline", "rationale": "Bob's rationale."}
+    submit = signed_in(bob).post(path, {**bobs, "action": "submit"}, follow=True)
 
     assert response.status_code == 409
     assert_shows_no_draft(response)
     assert_shows_no_draft(submit)
+    assert "Bob&#x27;s rationale." in submit.content.decode()
     assert Verdict.objects.get(pk=submitted.pk).state == "submitted"
 
 
@@ -244,16 +247,28 @@ def test_the_workspace_judges_the_lease_on_the_database_clock(
     assert ('class="evidence-form' in page) is offered
     assert ("Your lease has run out." in page) is not offered
     assert ("expired: take it again" in queue) is not offered
-    assert ("Draft saved (version 2)." in messages_in(saved)) is offered
-    assert (Verdict.objects.get(pk=verdict.pk).headline == "Still mine") is offered
+    # Typed work outlives the lease: once it ran out, the save took the claim back first.
+    taken_back = any("nobody else had taken the claim" in m for m in messages_in(saved))
+    assert taken_back is not offered
+    assert "Draft saved (version 2)." in messages_in(saved)
+    assert Verdict.objects.get(pk=verdict.pk).headline == "Still mine"
 
 
-def test_a_lease_run_out_on_the_database_clock_closes_the_forms(drafted, alice):
+def test_a_lease_run_out_on_the_database_clock_closes_the_forms(drafted, alice, bob):
     claim, verdict = drafted
     Claim.objects.filter(pk=claim.pk).update(lease_expires_at=Now() - timedelta(seconds=1))
     client = signed_in(alice)
 
     page = client.get(reverse("claim-workspace", args=[claim.pk]))
+    # bob takes the claim, with the draft, and rewrites it; alice's form still says version 1.
+    services.claim_take(claim=claim, by=bob)
+    handed = Verdict.objects.get(pk=verdict.pk)
+    services.verdict_update(
+        verdict=handed,
+        by=bob,
+        expected_version=handed.version,
+        headline="Rewritten by the new holder",
+    )
     saved = client.post(
         reverse("claim-verdict-save", args=[claim.pk]),
         {**DRAFT, "version": verdict.version, "action": "save"},
@@ -262,8 +277,11 @@ def test_a_lease_run_out_on_the_database_clock_closes_the_forms(drafted, alice):
     assert 'id="verdict-form"' not in page.content.decode()
     assert "Your lease has run out." in page.content.decode()
     assert saved.status_code == 409
-    assert any("lease on this claim has expired" in m for m in messages_in(saved))
+    assert any("held by another fact-checker" in m for m in messages_in(saved))
+    # Refused before anything was compared: bob's draft is neither shown nor confirmed.
     assert "Nothing changed since the last save." not in messages_in(saved)
+    assert "Rewritten by the new holder" not in saved.content.decode()
+    assert Verdict.objects.get(pk=verdict.pk).headline == "Rewritten by the new holder"
 
 
 # --- public pages --------------------------------------------------------------------------

@@ -68,6 +68,15 @@ MATRIX = [
     ("get", "/api/v1/claims/{held}/", None, None, [401, 403, 403, 200, 200, 200]),
     ("get", "/api/v1/claims/{held}/events/", None, None, [401, 403, 403, 200, 200, 200]),
     ("post", "/api/v1/queue/next/", None, None, [401, 403, 403, 204, 204, 204]),
+    # alice holds it, and her lease runs: nobody takes it, nor is it assigned, until it ends.
+    ("post", "/api/v1/claims/{held}/take/", None, None, [401, 403, 403, 409, 409, 409]),
+    (
+        "post",
+        "/api/v1/claims/{held}/assign/",
+        {"user": "bob"},
+        None,
+        [401, 403, 403, 403, 403, 409],
+    ),
     ("post", "/api/v1/claims/{held}/renew/", None, None, [401, 403, 403, 200, 409, 409]),
     ("post", "/api/v1/claims/{held}/release/", None, None, [401, 403, 403, 200, 409, 409]),
     ("post", "/api/v1/claims/{triaged}/queue/", None, None, [401, 403, 403, 403, 403, 200]),

@@ -152,7 +152,7 @@ TABLE = [
     (_triage, "erin", {Move.QUEUE, Move.DISMISS, Move.BOOST} | JUDGING),
     (_triage, "alice", JUDGING),
     (_triage, "newsbot", NOTHING),
-    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING | RETRYING),
+    (_queued, "erin", {Move.DISMISS, Move.BOOST, Move.TAKE, Move.ASSIGN} | JUDGING | RETRYING),
     (_queued, "alice", {Move.TAKE} | JUDGING | RETRYING),
     (_queued, "newsbot", NOTHING),
     (_queued, "mallory", NOTHING),
@@ -161,13 +161,13 @@ TABLE = [
     (_held, "erin", {Move.BOOST} | JUDGING | RETRYING),
     (_lapsed, "alice", {Move.TAKE} | JUDGING | RETRYING),
     (_lapsed, "bob", {Move.TAKE} | JUDGING | RETRYING),
-    (_lapsed, "erin", {Move.BOOST, Move.TAKE} | JUDGING | RETRYING),
+    (_lapsed, "erin", {Move.BOOST, Move.TAKE, Move.ASSIGN} | JUDGING | RETRYING),
     (_submitted, "alice", JUDGING | RETRYING),
     (_submitted, "bob", JUDGING | RETRYING),
     (_submitted, "erin", {Move.BOOST, Move.APPROVE, Move.RETURN} | JUDGING | RETRYING),
     (_returned, "alice", HOLDER_WORK | JUDGING | RETRYING),
     (_returned, "bob", JUDGING | RETRYING),
-    (_returned, "erin", {Move.BOOST} | JUDGING | RETRYING),
+    (_returned, "erin", {Move.BOOST, Move.REASSIGN} | JUDGING | RETRYING),
     (_published, "alice", RETRYING),
     (_published, "erin", {Move.CORRECT} | RETRYING),
     (_dismissed, "erin", {Move.QUEUE}),
@@ -211,7 +211,7 @@ def test_a_superuser_holds_every_role(people, django_user_model):
     claim = claim_queued()
 
     assert workflow.allowed_moves(claim, root) == (
-        {Move.DISMISS, Move.BOOST, Move.TAKE} | JUDGING | RETRYING
+        {Move.DISMISS, Move.BOOST, Move.TAKE, Move.ASSIGN} | JUDGING | RETRYING
     )
     # Nobody but the service returns a lapsed claim to the queue.
     assert not workflow.role_may(root, Move.EXPIRE)

@@ -4,9 +4,11 @@ conflict, and the Content-Security-Policy leaves the pages working."""
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db.models.functions import Now
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -188,6 +190,48 @@ def test_two_sessions_editing_one_draft_see_the_conflict(session_for):
         "Saved in the first window",
         "mixed",
     )
+
+
+def test_typed_work_outlives_the_lease(session_for):
+    alice = person("alice", Role.FACT_CHECKER)
+    queued_claims(1)
+    claim = services.claim_take_next(reviewer=alice)
+    # Under the two minutes the page warns at.
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=Now() + timedelta(seconds=90))
+    session = session_for("alice")
+    page = session.page
+    page.goto(reverse("claim-workspace", args=[claim.pk]))
+    lease = page.locator("#lease-row")
+    expect(lease.locator("[data-lease-soon]")).to_be_visible()
+    expect(lease.get_by_role("button", name="Renew (30 min)")).to_be_visible()
+    expect(lease.get_by_role("button", name="Take it back")).to_be_hidden()
+
+    # The draft saves itself as it is typed.
+    page.locator("input[name=headline]").fill("Typed while the lease ran")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at", timeout=10_000)
+    expect(page.locator("#id_version")).to_have_value("1")
+    assert Verdict.objects.get(claim=claim).headline == "Typed while the lease ran"
+
+    # The lease runs out, on the database's clock and the page's: renewing it cannot work
+    # any more, so taking the claim back is offered instead.
+    Claim.objects.filter(pk=claim.pk).update(lease_expires_at=Now() - timedelta(seconds=1))
+    lease.locator("[data-expires-at]").evaluate(
+        "element => element.setAttribute('data-expires-at', new Date(Date.now() - 1000)"
+        ".toISOString())"
+    )
+    expect(lease.locator("[data-lease-ended]")).to_be_visible(timeout=10_000)
+    expect(lease.get_by_role("button", name="Renew (30 min)")).to_be_hidden()
+    expect(lease.get_by_role("button", name="Take it back")).to_be_visible()
+
+    # Typing on saves it, and takes the claim back, since nobody else took it.
+    page.locator("#id_rationale").fill("Typed after the lease ran out.")
+    expect(page.locator("#autosave-status")).to_contain_text("it is yours again", timeout=10_000)
+    expect(lease.locator("[data-lease-ended]")).to_be_hidden()
+    expect(lease.get_by_role("button", name="Renew (30 min)")).to_be_visible()
+    expect(page.locator("#id_version")).to_have_value("2")
+    assert Verdict.objects.get(claim=claim).rationale == "Typed after the lease ran out."
+    assert Claim.objects.filter(pk=claim.pk, lease_expires_at__gt=Now()).exists()
+    assert session.policy_violations == []
 
 
 def test_public_pages_run_under_the_policy_with_their_claimreview(

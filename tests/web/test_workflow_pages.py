@@ -47,17 +47,24 @@ def test_a_save_that_changes_nothing_keeps_the_version_and_records_nothing(alice
     assert ReviewEvent.objects.count() == events
 
 
-def test_a_save_that_changes_nothing_is_refused_once_the_lease_ran_out(alice, signed_in):
+def test_a_save_that_changes_nothing_once_the_lease_ran_out_takes_the_claim_back(alice, signed_in):
     verdict = verdict_drafted(author=alice)
     Claim.objects.filter(pk=verdict.claim_id).update(lease_expires_at=Now() - timedelta(seconds=1))
 
     response = signed_in(alice).post(
         reverse("claim-verdict-save", args=[verdict.claim_id]),
         {**VERDICT, "version": verdict.version, "action": "save"},
+        follow=True,
     )
 
-    assert response.status_code == 409
-    assert "Nothing changed since the last save." not in messages_in(response)
+    assert "Nothing changed since the last save." in messages_in(response)
+    assert any("nobody else had taken the claim" in m for m in messages_in(response))
+    assert Claim.objects.filter(pk=verdict.claim_id, lease_expires_at__gt=Now()).exists()
+    assert list(
+        ReviewEvent.objects.filter(claim_id=verdict.claim_id)
+        .order_by("-id")
+        .values_list("action", "actor__username")[:2]
+    ) == [("take", "alice"), ("expire", None)]
 
 
 def test_the_holder_is_offered_renew_and_release_while_the_lease_runs(alice, bob, signed_in):
