@@ -4,7 +4,7 @@ over to a service at once."""
 from django.dispatch import receiver
 
 from discussion.signals import note_added
-from reviews.signals import verdict_corrected, verdict_published, verdict_returned
+from reviews.signals import claim_assigned, verdict_corrected, verdict_published, verdict_returned
 
 from . import services
 
@@ -22,6 +22,11 @@ def tell_author_of_approval(sender, verdict_id: int, **kwargs) -> None:
 @receiver(verdict_corrected, dispatch_uid="notifications.verdict_corrected")
 def tell_authors_of_correction(sender, verdict_id: int, corrects_id: int, **kwargs) -> None:
     services.notify_verdict_corrected(verdict_id=verdict_id, corrects_id=corrects_id)
+
+
+@receiver(claim_assigned, dispatch_uid="notifications.claim_assigned")
+def tell_assignee(sender, claim_id: int, assignee_id: int, by_id: int, **kwargs) -> None:
+    services.notify_claim_assigned(claim_id=claim_id, assignee_id=assignee_id, by_id=by_id)
 
 
 @receiver(note_added, dispatch_uid="notifications.note_added")

@@ -176,6 +176,31 @@ def test_when_someone_else_wrote_the_correction_each_author_hears_their_part(
     assert kinds_of(alice) == ["verdict_corrected"]
 
 
+def test_the_assignee_is_told_a_claim_was_assigned_to_them(bob, erin, on_commit):
+    claim = claim_queued()
+
+    with on_commit():
+        assigned = client_for(erin).post(
+            f"/api/v1/claims/{claim.pk}/assign/", {"user": "bob"}, format="json"
+        )
+
+    assert assigned.status_code == 200, assigned.json()
+    (told,) = notifications_of(bob)
+    assert told["kind"] == "claim_assigned"
+    assert told["actor"] == "erin"
+    assert told["url"] == reverse("claim-workspace", args=[claim.pk])
+    assert notifications_of(erin) == []
+
+
+def test_an_editor_taking_a_claim_for_themselves_is_not_told(erin, on_commit):
+    claim = claim_queued()
+
+    with on_commit():
+        client_for(erin).post(f"/api/v1/claims/{claim.pk}/assign/", {"user": "erin"}, format="json")
+
+    assert notifications_of(erin) == []
+
+
 def test_the_people_a_note_mentions_are_told_with_the_note(alice, bob, erin, newsbot, on_commit):
     claim = claim_queued()
     text = "@bob @erin: the base year is 2015, not 2016. @nobody @newsbot @alice"
