@@ -11,6 +11,7 @@ from django_filters import filters
 from django_filters.fields import IsoDateTimeField
 from django_filters.filters import Filter, IsoDateTimeFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -38,6 +39,14 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError(
                 {name: "This parameter is empty: leave it out or give a value." for name in empty}
             )
+        single = set(PAGING_PARAMETERS)
+        if filterset_class is not None:
+            single |= {
+                name
+                for name, declared in filterset_class.base_filters.items()
+                if not issubclass(declared.field_class, forms.MultipleChoiceField)
+            }
+        _refuse_repeated(request, single)
         if filterset_class is None or not set(request.query_params) & set(
             filterset_class.base_filters
         ):
@@ -61,6 +70,30 @@ class StrictOrderingFilter(OrderingFilter):
         return valid
 
 
+def _refuse_repeated(request, single_valued: set[str]) -> None:
+    """A parameter that takes one value, given several times (`?limit=5&limit=50`), is a 400:
+    which one was meant cannot be known, and answering for either would mislead."""
+    repeated = sorted(
+        name
+        for name in request.query_params
+        if name in single_valued and len(request.query_params.getlist(name)) > 1
+    )
+    if repeated:
+        raise ValidationError({name: "Give this parameter once." for name in repeated})
+
+
+def refuse_repeated_parameters(serializer_class, request) -> None:
+    """400 for a parameter `serializer_class` reads one value of, given several times."""
+    _refuse_repeated(
+        request,
+        {
+            name
+            for name, field in serializer_class().fields.items()
+            if not isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
+        },
+    )
+
+
 def validated_query(serializer_class, request) -> dict:
     """Validate query parameters with a serializer; an empty value for a declared parameter
     is refused like any other invalid value."""
@@ -74,6 +107,7 @@ def validated_query(serializer_class, request) -> dict:
         raise ValidationError(
             {name: "This parameter is empty: leave it out or give a value." for name in empty}
         )
+    refuse_repeated_parameters(serializer_class, request)
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -19,7 +19,7 @@ from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.conditional import ConditionalGetMixin
 from factcheck.errors import NotFound
 from factcheck.fields import NoInputSerializer, URLField
-from factcheck.filtering import ChoiceFilter
+from factcheck.filtering import ChoiceFilter, refuse_repeated_parameters
 from reviews import presenters as review_presenters
 from reviews import selectors as review_selectors
 from reviews.presenters import PublishedVerdictSerializer
@@ -244,6 +244,7 @@ class ArticleViewSet(
     @action(detail=False, methods=["get"], url_path="summary", permission_classes=[IsReader])
     def summary_by_url(self, request):
         """The summary of the article at `url` (its submitted or canonical URL)."""
+        refuse_repeated_parameters(SummaryByUrlParams, request)
         params = SummaryByUrlParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         url = params.validated_data["url"]

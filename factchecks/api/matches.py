@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from factcheck.api_schema import ERROR_RESPONSES
 from factcheck.fields import StrictCharField
+from factcheck.filtering import refuse_repeated_parameters
 
 from ..matching.selectors import MAX_LIMIT, FactCheckMatch, match_thresholds, matches_for_text
 from ..models import CanonicalRating
@@ -115,6 +116,7 @@ class MatchView(APIView):
         `text`, best first, each with a score from 0 to 1 and whether it reaches the
         suggestion threshold. Lexical (BM25) and semantic (sentence embedding) retrieval,
         fused."""
+        refuse_repeated_parameters(MatchParams, request)
         params = MatchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data

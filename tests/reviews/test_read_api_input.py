@@ -508,3 +508,28 @@ def test_both_searches_answer_any_text(reader, two, text):
 @given(params=st.dictionaries(st.sampled_from(["published_after", "limit"]), ANY_TEXT))
 def test_the_claimreview_feed_answers_any_query_string(reader, two, params):
     answered(reader.get(FEED, params))
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (
+            "/api/v1/verdicts/?published_after=2020-01-01&published_after=2021-01-01",
+            "published_after",
+        ),
+        ("/api/v1/claims:search?query=strikes&query=troops", "query"),
+        ("/api/v1/claims:search?query=strikes&pageSize=1&pageSize=50", "pageSize"),
+        ("/api/v1/claimreview/?limit=5&limit=10", "limit"),
+        ("/api/v1/verdicts/?page_size=5&page_size=10", "page_size"),
+        ("/api/v1/matches/?text=strikes&limit=5&limit=50", "limit"),
+        ("/api/v1/articles/summary/?url=https://a.example/1&url=https://b.example/2", "url"),
+    ],
+)
+def test_a_parameter_taking_one_value_given_twice_is_refused(reader, two, path, name):
+    body = refused(reader.get(path))
+    assert "once" in str(body["details"][name]), body
+
+
+def test_a_filter_taking_several_values_may_be_given_several_times(reader, two):
+    response = reader.get("/api/v1/verdicts/?rating=false&rating=mostly_false&rating=true")
+    assert response.status_code == 200, response.content
