@@ -59,10 +59,10 @@ def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> N
             """
             INSERT INTO reviews_claim (article_id, text, start, "end", kind, claimant, quantities,
                 score, reasons, state, priority, boost, dismiss_reason, extractor_version,
-                created_at, updated_at)
+                checked_before, created_at, updated_at)
             SELECT id, body, 0, length(body), 'statistic', 'Officials',
                    '[{"value": 1, "unit": "strikes"}]', 0.9, '[]', 'published', 90, 0, '', '',
-                   now(), now()
+                   false, now(), now()
               FROM articles_article
             """
         )
@@ -70,10 +70,10 @@ def generate_verdicts(dsn: str, count: int, author_id: int, editor_id: int) -> N
             """
             INSERT INTO reviews_verdict (claim_id, state, rating, headline, rationale, author_id,
                 version, submitted_at, signed_off_by_id, signed_off_at, signoff_comment,
-                published_at, created_at, updated_at)
+                correction_note, published_at, created_at, updated_at)
             SELECT id, 'published', (ARRAY['false','mostly_false','mixed','mostly_true','true'])
                    [1 + id %% 5], 'Headline ' || id, 'The **rationale** for claim ' || id,
-                   %(author)s, 2, now(), %(editor)s, now(), '',
+                   %(author)s, 2, now(), %(editor)s, now(), '', '',
                    now() - (id || ' minutes')::interval, now(), now()
               FROM reviews_claim
             """,

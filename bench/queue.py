@@ -57,13 +57,13 @@ def generate_queue(dsn: str, size: int) -> None:
             """
             INSERT INTO reviews_claim (article_id, text, start, "end", kind, claimant, quantities,
                 score, reasons, state, priority, boost, dismiss_reason, extractor_version,
-                created_at, updated_at)
+                checked_before, created_at, updated_at)
             SELECT a.id,
                    'Officials said ' || lpad(((a.id - 1) * 10 + c)::text, 7, '0')
                        || ' strikes hit targets.',
                    c * (%(length)s + 1), c * (%(length)s + 1) + %(length)s,
                    'statistic', 'Officials', '[]', 0.8, '[]', 'queued',
-                   round((random() * 100)::numeric, 3), 0, '', 'bench',
+                   round((random() * 100)::numeric, 3), 0, '', 'bench', false,
                    now() - (random() * interval '30 days'), now()
               FROM articles_article a CROSS JOIN generate_series(0, %(per)s - 1) c
             """,
