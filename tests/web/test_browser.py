@@ -341,7 +341,7 @@ def test_a_claim_goes_from_ingest_to_public_verdict(
 
     page.get_by_label("URL").fill(evidence_url)
     page.get_by_label("Stance").select_option("refutes")
-    page.get_by_label("Note").fill("Monitors' count of strike locations")
+    page.get_by_role("textbox", name="Note", exact=True).fill("Monitors' count of strike locations")
     page.get_by_role("button", name="Add evidence").click()
     expect(page.locator(".evidence-item")).to_have_attribute(
         "data-fetch-state", "fetched", timeout=20_000
