@@ -22,3 +22,12 @@ def people_who_check() -> QuerySet:
 def person_by_username(username: str):
     """The active person named `username`, or None."""
     return User.objects.filter(is_active=True, username=username).first()
+
+
+def usernames_by_id(ids) -> dict[int, str]:
+    """Usernames of the given user ids (active or not): how stored records that name a
+    person by id are shown in words."""
+    ids = {int(pk) for pk in ids}
+    if not ids:
+        return {}
+    return dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))

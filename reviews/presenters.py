@@ -20,9 +20,11 @@ A claim in review has one shape too, `ClaimSerializer`, which the claims and que
 and an article's detail share.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -397,3 +399,93 @@ class ClaimSerializer(serializers.ModelSerializer):
             "checked_before",
             "created_at",
         ]
+
+
+# --- the audit trail in words -----------------------------------------------------------------
+
+# Stored comments name people by id ("Lease of user 7 expired."), which stays true when a
+# username changes; pages show the name.
+_USER_ID = re.compile(r"\buser (\d+)\b")
+
+# action: (what happened, whether the comment says more worth showing after it)
+_EVENT_PHRASES: dict[str, tuple[str, bool]] = {
+    "extract": ("Found in the article", False),
+    "queue": ("Put in the review queue", False),
+    "dismiss": ("Dismissed", True),
+    "boost": ("Priority boost changed", True),
+    "take": ("Taken", False),
+    "renew": ("Lease renewed", False),
+    "release": ("Given back to the queue", False),
+    "add_evidence": ("Evidence added", True),
+    "edit_evidence": ("Evidence edited", True),
+    "remove_evidence": ("Evidence removed", True),
+    "retry_fetch": ("Fetch retried", True),
+    "draft": ("Verdict started", False),
+    "edit": ("Verdict edited", False),
+    "submit": ("Verdict submitted for sign-off", False),
+    "approve": ("Verdict approved and published", True),
+    "return": ("Verdict returned to its fact-checker", True),
+    "correct": ("Correction opened", True),
+    "supersede": ("Earlier verdict superseded by its correction", False),
+    "confirm_match": ("Published fact-check confirmed", True),
+    "reject_match": ("Suggested fact-check rejected", True),
+    "note": ("Note added", False),
+}
+# Moves whose stored comment is already a sentence naming the people involved.
+_COMMENT_IS_THE_SENTENCE = frozenset({"expire", "hand_over", "assign", "reassign"})
+# What a stored comment repeats of the phrase before its detail.
+_REPEATED_PREFIXES = (
+    "Evidence edited: ",
+    "Evidence removed: ",
+    "Fetch retried: ",
+    "Confirmed as checked before: ",
+    "Rejected as checked before: ",
+    "Boost ",
+)
+_EXTRACTED_INTO = {"queued": "and queued", "triage": "and left for triage"}
+
+
+def _with_names(text: str, names: dict[int, str]) -> str:
+    return _USER_ID.sub(lambda m: names.get(int(m.group(1)), f"user {m.group(1)}"), text)
+
+
+def _evidence_detail(comment: str) -> str:
+    # "refutes: https://www.example.org/report" reads "refutes, example.org".
+    stance, sep, url = comment.partition(": ")
+    if not sep or "://" not in url:
+        return comment
+    host = urlsplit(url.split(" ", 1)[0]).hostname or url
+    return f"{stance}, {host.removeprefix('www.')}"
+
+
+def event_sentence(event, names: dict[int, str]) -> str:
+    """One event of a claim's audit trail as a sentence: "Lease of alice expired", "Evidence
+    added by bob: refutes, example.org", "Dismissed by erin: Opinion, not a factual claim"."""
+    comment = _with_names(event.comment or "", names).strip()
+    if event.action in _COMMENT_IS_THE_SENTENCE and comment:
+        return comment.rstrip(".")
+    phrase, says_more = _EVENT_PHRASES.get(
+        event.action, (event.action.replace("_", " ").capitalize(), True)
+    )
+    if event.action == "extract":
+        phrase = f"{phrase} {_EXTRACTED_INTO.get(event.to_state, '')}".strip()
+    if event.actor_id is not None:
+        phrase = f"{phrase} by {event.actor.get_username()}"
+    for prefix in _REPEATED_PREFIXES:
+        comment = comment.removeprefix(prefix)
+    if event.action in ("add_evidence", "remove_evidence"):
+        comment = _evidence_detail(comment)
+    if says_more and comment:
+        return f"{phrase}: {comment.rstrip('.')}"
+    return phrase
+
+
+def history_in_words(events: Iterable) -> list[tuple[Any, str]]:
+    """Each event with its sentence (`event_sentence`), reading the people its comments
+    name by id in one query."""
+    from accounts.selectors import usernames_by_id
+
+    events = list(events)
+    ids = {int(pk) for event in events for pk in _USER_ID.findall(event.comment or "")}
+    names = usernames_by_id(ids)
+    return [(event, event_sentence(event, names)) for event in events]

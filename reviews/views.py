@@ -33,7 +33,7 @@ from .forms import (
     VerdictForm,
 )
 from .models import Claim, ClaimState, Stance, Verdict, VerdictState
-from .presenters import claimreview_for_verdict
+from .presenters import claimreview_for_verdict, history_in_words
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (
@@ -295,7 +295,7 @@ def _workspace(
             "correction_form": correction_form or CorrectionForm(),
             "assign_form": AssignForm() if moves & set(ASSIGN_MOVES) else None,
             "unsaved": unsaved if unsaved and not may_edit_verdict else None,
-            "events": selectors.claim_events(claim=claim),
+            "history": history_in_words(selectors.claim_events(claim=claim)),
             "may": may(moves),
             **_evidence_context(claim, may_work=may_work, user=user),
             **STATES,
