@@ -24,6 +24,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Queue", "queue", CHECKERS),
     NavItem("Sign-off", "signoff-inbox", EDITORS),
+    NavItem("Dashboard", "dashboard", EDITORS),
     NavItem("Articles", "article-list", CHECKERS),
     NavItem("Add article", "article-new", CHECKERS),
 )

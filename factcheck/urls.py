@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("factchecks.urls")),
     path("", include("discussion.urls")),
     path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
 ]

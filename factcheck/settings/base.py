@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "factchecks",
     "discussion",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
