@@ -327,6 +327,15 @@ class ReviewEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["claim", "created_at"], name="review_event_claim_idx"),
+            # The dashboard's reads (bench/dashboard.py, 100,000 claims): the moves of the
+            # last 30 days (59 ms to 23 ms), and when each claim first entered the queue,
+            # for the time from queued to published (86 ms to 49 ms).
+            models.Index(fields=["created_at"], name="review_event_created_idx"),
+            models.Index(
+                fields=["claim", "created_at"],
+                name="review_event_queued_idx",
+                condition=Q(to_state="queued"),
+            ),
         ]
 
     def __str__(self) -> str:
