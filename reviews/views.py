@@ -3,6 +3,7 @@ serve fact-checkers and editors. Every change a page makes goes through reviews.
 and a refusal by a service is shown to the person as a message."""
 
 import json
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
@@ -892,5 +893,18 @@ def article_public(request, pk: int):
     for verdict in verdicts:
         verdict.public_evidence = evidence[verdict.pk]
     return render_page(
-        request, "reviews/article_public.html", {"article": article, "verdicts": verdicts}
+        request,
+        "reviews/article_public.html",
+        {"article": article, "verdicts": verdicts, "rating_counts": _rating_counts(verdicts)},
     )
+
+
+def _rating_counts(verdicts: list[Verdict]) -> list[dict]:
+    """How many of `verdicts` carry each rating, in the scale's order, ratings none carries
+    left out."""
+    counts = Counter(verdict.rating for verdict in verdicts)
+    return [
+        {"rating": rating, "label": definition.label, "count": counts[rating]}
+        for rating, definition in RATING_SCALE.items()
+        if counts[rating]
+    ]

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from articles.models import Article
 from reviews import services
@@ -849,6 +850,38 @@ def test_the_public_article_summary_escapes_its_title(submitted_verdict, erin):
     assert IMG not in html
     assert "Roads &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert reverse("verdict-public", args=[verdict.pk]) in html
+
+
+def test_the_public_article_summary_links_the_original_and_counts_the_checked_claims(alice, erin):
+    original = "https://news.example.com/2015/10/09/roads-and-bridges"
+    claims = queued_claims(4, url=original, title="Roads and bridges")
+    for claim, rating in zip(claims[:3], ("false", "mostly_true", "false"), strict=True):
+        verdict_published(author=alice, editor=erin, claim=claim, rating=rating)
+    # The fourth claim is still being checked: the public does not count it.
+    services.claim_take_next(reviewer=alice)
+
+    html = Client().get(reverse("article-public", args=[claims[0].article_id])).content.decode()
+
+    assertInHTML(f'<a href="{original}" rel="noopener noreferrer">{original}</a>', html)
+    assertInHTML("<strong>3 claims checked</strong>", html)
+    assertInHTML('<li>2 rated <span class="rating rating-false">False</span></li>', html)
+    assertInHTML(
+        '<li>1 rated <span class="rating rating-mostly_true">Mostly true</span></li>', html
+    )
+    assert "Mostly false" not in html
+
+
+def test_a_public_summary_of_pasted_text_has_no_original_to_link(alice, erin):
+    verdict = verdict_published(author=alice, editor=erin)
+
+    response = Client().get(reverse("article-public", args=[verdict.claim.article_id]))
+    html = response.content.decode()
+
+    assert "The original article" not in html
+    assertInHTML("<strong>1 claim checked</strong>", html)
+    assertInHTML(
+        '<li>1 rated <span class="rating rating-mostly_false">Mostly false</span></li>', html
+    )
 
 
 def test_an_article_with_nothing_published_has_no_public_summary(hostile_article):
