@@ -40,7 +40,12 @@ def marked_up_body(
     href: Callable[[Claim], str] | None = None,
 ) -> SafeString:
     """`body` as HTML with each claim in a <mark>; the claim `current_id` is highlighted and
-    the others link to `href(claim)` when given."""
+    the others link to `href(claim)` when given.
+
+    The links are left out of the Tab order: an article holds dozens of claims, and Tab
+    would stop at each on its way through the page. The page that shows the body offers
+    the keyboard its own way to them (the article page's claims table, the workspace's
+    previous and next claim)."""
     parts: list[str] = []
     cursor = 0
     for claim in _spans_to_mark(claims, current_id, len(body)):
@@ -59,7 +64,8 @@ def marked_up_body(
         elif href is not None:
             parts.append(
                 format_html(
-                    '<a class="claim-link" href="{}"><mark class="claim claim-{}" id="claim-{}" '
+                    '<a class="claim-link" href="{}" tabindex="-1">'
+                    '<mark class="claim claim-{}" id="claim-{}" '
                     'title="{}">{}</mark></a>',
                     href(claim),
                     claim.state,

@@ -269,6 +269,7 @@ def _workspace(
     if correction is not None and latest_return is not None and latest_return.pk < correction.pk:
         latest_return = None  # a return of the first verdict, before it was published
     with_suggestions([claim], user=user)
+    article_claims = list(selectors.article_claims(article=article))
     return render_page(
         request,
         "reviews/claim_workspace.html",
@@ -276,11 +277,9 @@ def _workspace(
             "claim": claim,
             "article": article,
             "body_html": marked_up_body(
-                article.body,
-                selectors.article_claims(article=article),
-                current_id=claim.pk,
-                href=_claim_href,
+                article.body, article_claims, current_id=claim.pk, href=_claim_href
             ),
+            **_claim_steps(article_claims, claim),
             "verdict": verdict,
             "verdict_rating": RATING_SCALE.get(verdict.rating) if verdict else None,
             "rationale_html": markdown_html(verdict.rationale) if verdict else "",
@@ -303,6 +302,19 @@ def _workspace(
         },
         status=status,
     )
+
+
+def _claim_steps(article_claims: list[Claim], claim: Claim) -> dict:
+    """Where `claim` stands among its article's claims (in body order), and its neighbours:
+    the keyboard's way from claim to claim, the links in the article text being out of the
+    Tab order."""
+    index = next(i for i, other in enumerate(article_claims) if other.pk == claim.pk)
+    return {
+        "claim_number": index + 1,
+        "claims_in_article": len(article_claims),
+        "previous_claim": article_claims[index - 1] if index > 0 else None,
+        "next_claim": article_claims[index + 1] if index + 1 < len(article_claims) else None,
+    }
 
 
 @role_required(*CHECKERS)

@@ -85,13 +85,58 @@
     }
   });
 
+  // Narrow screens fold the header's navigation into a menu (pages.css): the button opens
+  // and closes it, and Escape closes it and gives the focus back to the button.
+  function setUpMenu() {
+    var header = document.querySelector(".site-header");
+    var toggle = header && header.querySelector(".menu-toggle");
+    if (!toggle) return;
+    function setOpen(open) {
+      header.classList.toggle("menu-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    toggle.addEventListener("click", function () {
+      setOpen(!header.classList.contains("menu-open"));
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !header.classList.contains("menu-open")) return;
+      setOpen(false);
+      toggle.focus();
+    });
+    header.classList.add("has-menu");
+  }
+
+  // A list shown as cards on a phone (pages.css) names each cell after its column: the
+  // header's text, or its data-label where the header says more or less than the card should.
+  function labelCells(root) {
+    root.querySelectorAll("table.list").forEach(function (table) {
+      var headers = table.querySelectorAll(":scope > thead > tr > th");
+      if (!headers.length) return;
+      var labels = Array.prototype.map.call(headers, function (th) {
+        return th.hasAttribute("data-label") ? th.getAttribute("data-label") : th.textContent.trim();
+      });
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (index < labels.length && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", labels[index]);
+          }
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
+    labelCells(document);
     updateLeases();
     window.setInterval(updateLeases, 5000);
     showCurrentClaim();
   });
   // A lease swapped in by htmx (saving the draft took the claim back) is counted at once.
   document.addEventListener("htmx:afterSettle", updateLeases);
+  document.addEventListener("htmx:afterSettle", function () {
+    labelCells(document);
+  });
 
   // A form that saves itself as it is typed ([data-autosave], reviews/_verdict_form.html)
   // is still posted as a page by its own buttons. A save on its way is let finish first, so
