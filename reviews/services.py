@@ -122,17 +122,30 @@ def claim_event_record(*, claim: Claim, actor, action: str, comment: str = "") -
     )
 
 
+# Recency: an article published as its claims are found adds this many points to their
+# priority, fading to none over RECENCY_DAYS.
+RECENCY_POINTS = 10.0
+RECENCY_DAYS = 30
+
+
+def priority_recency(*, published_at: datetime | None, at: datetime) -> float:
+    """The points an article's recency adds to the priority of a claim found in it at `at`:
+    RECENCY_POINTS for an article published then, fading to none over RECENCY_DAYS; none for
+    an article whose date is not known."""
+    if published_at is None:
+        return 0.0
+    age_days = max((at - published_at).total_seconds() / 86400, 0.0)
+    return max(0.0, RECENCY_POINTS * (1 - age_days / RECENCY_DAYS))
+
+
 def claim_priority(*, score: float, boost: int = 0, published_at: datetime | None = None) -> float:
     """Queue priority: check-worthiness first, recent articles ahead, an editor's boost on top.
 
-    Recency adds up to 10 points for an article published today, fading over 30 days. Later
-    changes shift the stored priority: a boost by its difference, a confirmed match with a
-    published fact-check by CHECKED_BEFORE_PENALTY.
+    Recency (`priority_recency`) is counted once, when the claim is found. Later changes
+    shift the stored priority: a boost by its difference, a confirmed match with a published
+    fact-check by CHECKED_BEFORE_PENALTY. `presenters.priority_explained` shows the parts.
     """
-    recency = 0.0
-    if published_at is not None:
-        age_days = max((timezone.now() - published_at).total_seconds() / 86400, 0.0)
-        recency = max(0.0, 10.0 * (1 - age_days / 30))
+    recency = priority_recency(published_at=published_at, at=timezone.now())
     return round(score * 100 + recency + boost, 3)
 
 
@@ -658,6 +671,105 @@ def claim_boost(*, claim: Claim, by, boost: int) -> Claim:
         )
         claim.refresh_from_db()
     return claim
+
+
+# The most claims one bulk triage takes: a few pages of the triage list. Each is its own
+# transaction, so a request this size stays within a web request's time.
+BULK_TRIAGE_LIMIT = 500
+BULK_TRIAGE_MOVES = (Move.QUEUE, Move.DISMISS)
+
+
+@dataclass(frozen=True)
+class TriageOutcome:
+    """What became of one claim of a bulk triage."""
+
+    claim_id: int
+    done: bool
+    state: str
+    """The claim's state afterwards, as far as the move saw it; empty when there is no such
+    claim."""
+    message: str
+    """What was done, or why not, in words for the person who asked."""
+    code: str = ""
+    """The refusal's error code (`invalid_transition`, `not_found`, ...); empty when done."""
+
+
+@dataclass(frozen=True)
+class BulkTriage:
+    move: Move
+    outcomes: tuple[TriageOutcome, ...]
+    """One per claim asked for, in the order asked, each claim once."""
+
+    @property
+    def done(self) -> list[TriageOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.done]
+
+    @property
+    def refused(self) -> list[TriageOutcome]:
+        return [outcome for outcome in self.outcomes if not outcome.done]
+
+
+def claims_triage_bulk(
+    *,
+    claim_ids: Iterable[int],
+    by,
+    move: Move | str,
+    reason: str | None = None,
+    comment: str = "",
+) -> BulkTriage:
+    """Queue or dismiss (`move`, with one `reason` and `comment` for every dismissal) each of
+    `claim_ids`, in the order given, each once, as `claim_queue` and `claim_dismiss` do: the
+    rulebook is asked of each claim under its lock, in a transaction of its own, and each move
+    is audited. A claim the rulebook refuses (someone moved it meanwhile, or it is in a state
+    the move does not start from) or that does not exist is reported with why, and the rest
+    go ahead.
+
+    Raises, having done nothing, when the request itself cannot be made: a move other than
+    queue or dismiss, no claims or more than BULK_TRIAGE_LIMIT, a dismissal without a valid
+    reason, a reason given to queue, or a caller whose role may not make the move."""
+    if move not in BULK_TRIAGE_MOVES:
+        raise InvalidInput(f"Triage in bulk queues or dismisses claims, not {str(move)[:40]!r}.")
+    move = Move(move)
+    refused = role_refusal(by, move)
+    if refused is not None:
+        raise refused
+    ids = list(dict.fromkeys(claim_ids))
+    if not ids:
+        raise InvalidInput("Select at least one claim.")
+    if len(ids) > BULK_TRIAGE_LIMIT:
+        raise InvalidInput(
+            f"{len(ids):,} claims at once is too many: triage at most {BULK_TRIAGE_LIMIT} "
+            "at a time."
+        )
+    if move == Move.DISMISS and reason not in DismissReason.values:
+        choices = ", ".join(DismissReason.values)
+        raise InvalidInput(f"Give one reason for dismissing the claims: one of {choices}.")
+    if move == Move.QUEUE and reason:
+        raise InvalidInput("A reason is given to dismiss claims, not to queue them.")
+    found = Claim.objects.in_bulk(ids)
+    outcomes = []
+    for claim_id in ids:
+        claim = found.get(claim_id)
+        if claim is None:
+            outcomes.append(
+                TriageOutcome(claim_id, False, "", f"No claim has the id {claim_id}.", "not_found")
+            )
+            continue
+        try:
+            if move == Move.QUEUE:
+                claim = claim_queue(claim=claim, by=by)
+                done = "Put in the review queue."
+            else:
+                claim = claim_dismiss(claim=claim, by=by, reason=reason, comment=comment)
+                done = f"Dismissed: {DismissReason(reason).label}."
+        except DomainError as not_moved:
+            state = not_moved.details.get("claim_state", claim.state)
+            outcomes.append(
+                TriageOutcome(claim_id, False, state, not_moved.message, not_moved.code)
+            )
+        else:
+            outcomes.append(TriageOutcome(claim_id, True, claim.state, done))
+    return BulkTriage(move=move, outcomes=tuple(outcomes))
 
 
 def claims_expire_leases() -> int:

@@ -16,6 +16,7 @@ from reviews.models import ClaimKind, DismissReason, EvidenceLink, ReviewEvent, 
 from reviews.presenters import ClaimSerializer
 from reviews.ratings import RATING_SCALE, Rating
 from reviews.selectors import LANGUAGE_TAG, QueueFilters
+from reviews.services import BULK_TRIAGE_LIMIT, BULK_TRIAGE_MOVES
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
@@ -243,3 +244,73 @@ class ReviewEventSerializer(serializers.ModelSerializer):
             "verdict",
             "created_at",
         ]
+
+
+class TriageInputSerializer(InputSerializer):
+    """Claims to queue or dismiss, with one reason for every dismissal."""
+
+    claims = serializers.ListField(
+        child=StrictIntegerField(min_value=1),
+        allow_empty=False,
+        max_length=BULK_TRIAGE_LIMIT,
+        help_text=f"The claims' ids, at most {BULK_TRIAGE_LIMIT}; each is triaged once.",
+        error_messages={
+            "empty": "Send at least one claim id.",
+            "max_length": f"Send at most {BULK_TRIAGE_LIMIT} claim ids at a time.",
+        },
+    )
+    move = ChoiceField(choices=[(move.value, move.value) for move in BULK_TRIAGE_MOVES])
+    reason = ChoiceField(
+        choices=DismissReason.choices,
+        required=False,
+        help_text="Why the claims are dismissed: required to dismiss, refused to queue.",
+    )
+    comment = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
+
+    def validate(self, data: dict) -> dict:
+        if data["move"] == "dismiss" and not data.get("reason"):
+            raise serializers.ValidationError({"reason": "Give a reason to dismiss the claims."})
+        if data["move"] == "queue" and "reason" in data:
+            raise serializers.ValidationError(
+                {"reason": "A reason is given to dismiss claims, not to queue them."}
+            )
+        return data
+
+
+class TriageOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="claim_id", help_text="The claim's id.")
+    outcome = serializers.SerializerMethodField()
+    state = serializers.CharField(
+        allow_null=True, help_text="The claim's state afterwards; null when there is no such claim."
+    )
+    message = serializers.CharField(help_text="What was done, or why not.")
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Why not, as the error code a move on this claim alone would answer "
+        "(invalid_transition, invalid_input, not_found); null when done.",
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=["done", "refused"]))
+    def get_outcome(self, outcome) -> str:
+        return "done" if outcome.done else "refused"
+
+    def to_representation(self, outcome):
+        data = super().to_representation(outcome)
+        data["state"] = data["state"] or None
+        data["code"] = data["code"] or None
+        return data
+
+
+class TriageSerializer(serializers.Serializer):
+    move = serializers.CharField()
+    done = serializers.SerializerMethodField(help_text="How many claims were moved.")
+    refused = serializers.SerializerMethodField(help_text="How many were not, each saying why.")
+    claims = TriageOutcomeSerializer(
+        source="outcomes", many=True, help_text="One per claim sent, in the order sent."
+    )
+
+    def get_done(self, triage) -> int:
+        return len(triage.done)
+
+    def get_refused(self, triage) -> int:
+        return len(triage.refused)

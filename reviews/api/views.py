@@ -34,6 +34,8 @@ from .serializers import (
     ReturnInputSerializer,
     ReviewEventSerializer,
     SignOffInputSerializer,
+    TriageInputSerializer,
+    TriageSerializer,
     VerdictInputSerializer,
     VerdictSerializer,
 )
@@ -197,6 +199,33 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def _claim_response(self, claim) -> Response:
         claim = selectors.claim_detail_queryset(self.request.user).get(pk=claim.pk)
         return Response(ClaimDetailSerializer(claim).data)
+
+    @extend_schema(request=TriageInputSerializer, responses=TriageSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[may_make(Move.QUEUE), may_make(Move.DISMISS)],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def triage(self, request):
+        """Queue or dismiss many claims at once: `{"claims": [ids], "move": "queue" |
+        "dismiss", "reason"?, "comment"?}`, one reason for every dismissal. Each claim is
+        moved in a transaction of its own, as its own queue or dismiss would move it, and
+        audited; one the rulebook refuses (someone moved it meanwhile, or it is in a state
+        the move does not start from) or that does not exist is answered with why, and the
+        rest go ahead: 200 with one answer per claim, in the order sent. 400 when the
+        request itself is wrong (more than 500 ids, a dismissal without a reason), nothing
+        moved."""
+        data = _input(TriageInputSerializer, request)
+        triaged = services.claims_triage_bulk(
+            claim_ids=data["claims"],
+            by=request.user,
+            move=data["move"],
+            reason=data.get("reason"),
+            comment=data["comment"],
+        )
+        return Response(TriageSerializer(triaged).data)
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"], permission_classes=[may_make(Move.TAKE)])
