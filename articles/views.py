@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import CHECKERS
 from factcheck.errors import DomainError
 from factcheck.pages import render_page, role_required
+from factcheck.paging import page_of
 from factchecks.views import with_suggestions
 from reviews import selectors as review_selectors
-from reviews.forms import AssignForm, BoostForm, DismissForm
-from reviews.models import Claim, ClaimState, VerdictState
+from reviews.forms import ClaimStateForm
+from reviews.models import ClaimState
+from reviews.presenters import state_tiles, triage_table
 from reviews.rendering import marked_up_body
-from reviews.workflow import ASSIGN_MOVES, TRIAGE_MOVES, Move, allowed_moves, may, role_may
 
 from . import selectors, services
 from .extraction.scorer import ScorerUnavailable
@@ -25,14 +26,17 @@ from .forms import IngestForm
 from .models import Article
 
 IN_PROGRESS = (Article.IngestState.PENDING, Article.IngestState.FETCHING)
-LIST_SIZE = 100
 
 
 @role_required(*CHECKERS)
 @require_GET
 def article_list(request):
-    articles = selectors.article_list_with_claim_counts()[:LIST_SIZE]
-    return render_page(request, "articles/article_list.html", {"articles": articles})
+    listing = page_of(request, selectors.article_list_with_claim_counts())
+    return render_page(
+        request,
+        "articles/article_list.html",
+        {"articles": list(listing.object_list), "listing": listing},
+    )
 
 
 def _ingest(form: IngestForm, user) -> tuple[Article, bool]:
@@ -86,42 +90,43 @@ def article_new(request):
     return render_page(request, "articles/article_new.html", {"form": form}, status=status)
 
 
-def _claims_with_verdicts(article: Article, user) -> list[Claim]:
-    """The article's claims, each with `current_verdict`: the verdict `user` may see on it (a
-    draft or a submitted verdict only for its author and editors), or None; and `may`: the
-    triage moves and assignments `user` may make on it; and the published fact-checks
-    suggested for it."""
-    claims = review_selectors.article_claims_with_verdicts(article=article, user=user)
-    for claim in claims:
-        moves = TRIAGE_MOVES + ASSIGN_MOVES
-        claim.may = may(allowed_moves(claim, user, verdict=claim.current_verdict, among=moves))
-    with_suggestions(claims, user=user)
-    return claims
-
-
 @role_required(*CHECKERS)
 @require_GET
 def article_detail(request, pk: int):
+    """The article, its text with its claims marked, and its claims in pages (in the order
+    they stand in the text, of one state when a count tile asks), where editors triage."""
     article = get_object_or_404(selectors.articles_in_newsroom(), pk=pk)
     ingest_failed = article.ingest_state == Article.IngestState.FAILED
-    claims = _claims_with_verdicts(article, request.user)
-    counts = {value: 0 for value, _label in ClaimState.choices}
-    for claim in claims:
-        counts[claim.state] += 1
+    all_claims = review_selectors.article_claims(article=article)
+    state_form = ClaimStateForm(request.GET)
+    state = state_form.cleaned_data["state"] if state_form.is_valid() else ""
+    claims = all_claims.select_related("assignee")
+    listing = page_of(request, claims.filter(state=state) if state else claims, anchor="claims")
+    # The rows' claims carry their article: the one in hand, with its text, read once.
+    page_claims = list(listing.object_list)
+    for claim in page_claims:
+        claim.article = article
+    table = triage_table(page_claims, user=request.user, layout="article")
+    with_suggestions(table["rows"], user=request.user)
+    counts = review_selectors.claim_counts_by_state(all_claims)
     return render_page(
         request,
         "articles/article_detail.html",
         {
+            **table,
             "article": article,
-            "claims": claims,
+            "claims": table["rows"],
+            "listing": listing,
+            "list_state": state,
+            "list_state_label": ClaimState(state).label if state else "",
             "state_counts": [
-                {"state": value, "label": label, "count": counts[value]}
-                for value, label in ClaimState.choices
-                if counts[value]
+                tile
+                for tile in state_tiles(request.GET, counts, current=state, anchor="claims")
+                if tile["count"]
             ],
             "body_html": marked_up_body(
                 article.body,
-                claims,
+                all_claims,
                 href=lambda claim: reverse("claim-workspace", args=[claim.pk]),
             ),
             "in_progress": article.ingest_state in IN_PROGRESS,
@@ -131,15 +136,7 @@ def article_detail(request, pk: int):
             and services.article_removal_refusal(article=article, user=request.user) is None,
             # The public summary exists only once something on the article is published.
             "has_public_summary": review_selectors.article_has_published_verdict(article=article),
-            "may_triage": any(role_may(request.user, move) for move in TRIAGE_MOVES),
-            "may_sign_off": role_may(request.user, Move.APPROVE),
-            "dismiss_form": DismissForm(),
-            "boost_form": BoostForm(),
-            # Read once, for every row that offers the assignment.
-            "assign_choices": list(AssignForm().fields["user"].choices)
-            if any(claim.may["assign"] or claim.may["reassign"] for claim in claims)
-            else [],
-            "VerdictState": VerdictState,
+            "next_url": request.get_full_path(),
         },
     )
 

@@ -23,6 +23,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Queue", "queue", CHECKERS),
+    NavItem("Triage", "triage", EDITORS),
     NavItem("Sign-off", "signoff-inbox", EDITORS),
     NavItem("Dashboard", "dashboard", EDITORS),
     NavItem("Articles", "article-list", CHECKERS),

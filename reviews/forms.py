@@ -2,23 +2,39 @@
 whether the move is allowed."""
 
 from django import forms
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
 
 from accounts.selectors import people_who_check
 from articles.models import Article
 from factcheck.fields import FormChoiceField, FormURLField
 
-from .models import ClaimKind, DismissReason, Stance
+from .models import ClaimKind, ClaimState, DismissReason, Stance
 from .ratings import RATING_SCALE, Rating
-from .selectors import LANGUAGE_TAG, QueueFilters
-from .services import MAX_BOOST
+from .selectors import (
+    CLAIM_SEARCH_MAX_CHARS,
+    LANGUAGE_TAG,
+    QueueFilters,
+    articles_with_claims,
+    claim_search_problem,
+)
+from .services import BULK_TRIAGE_LIMIT, MAX_BOOST
+
+
+def named_errors(form: forms.Form) -> str:
+    """The form's errors, each after the label of the field it concerns: "Reason: Choose a
+    reason for dismissing the claim."."""
+    named = []
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else ""
+        named.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return " ".join(named)
 
 
 class QueueFilterForm(forms.Form):
+    """The filters of the queue, which taking the next claim honours (`queue_filters`)."""
+
     article = forms.ModelChoiceField(
-        queryset=Article.objects.filter(claims__isnull=False).distinct().order_by("-created_at"),
-        required=False,
-        empty_label="Any article",
+        queryset=Article.objects.none(), required=False, empty_label="Any article"
     )
     kind = FormChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
     claimant = forms.CharField(
@@ -35,6 +51,12 @@ class QueueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "en", "size": 6}),
     )
 
+    FILTERS = ("article", "kind", "claimant", "language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = articles_with_claims()
+
     def queue_filters(self) -> QueueFilters:
         """The valid filters (call after is_valid())."""
         data = self.cleaned_data
@@ -46,9 +68,92 @@ class QueueFilterForm(forms.Form):
             language=data.get("language") or "",
         )
 
-    def filter(self, claims: QuerySet) -> QuerySet:
-        """`claims` narrowed by the valid filters (call after is_valid())."""
-        return claims.filter(self.queue_filters().condition())
+
+class ClaimSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=CLAIM_SEARCH_MAX_CHARS,
+        help_text='Every word in the claim or its claimant; "quote" a phrase.',
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Words of the claim or its claimant"}
+        ),
+    )
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"].strip()
+        problem = claim_search_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class ClaimStateForm(forms.Form):
+    state = FormChoiceField(choices=[("", "Any state"), *ClaimState.choices], required=False)
+
+
+class QueueListForm(QueueFilterForm, ClaimSearchForm, ClaimStateForm):
+    """The queue page's list: the queue's filters, a search, and the state of the claims
+    listed (queued unless another is asked for: the count tiles link to each)."""
+
+
+class ClaimIdsField(forms.Field):
+    """Claim ids, one value each (checkboxes named alike)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": "Claim ids are whole numbers: “%(value)s” is not one.",
+        "required": "Select at least one claim.",
+        "too_many": "Select at most %(limit)s claims at a time.",
+    }
+
+    def to_python(self, value) -> list[int]:
+        ids = []
+        for item in value or []:
+            try:
+                claim_id = int(item)
+            except (TypeError, ValueError):
+                claim_id = 0
+            if claim_id < 1:
+                raise ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"value": str(item)[:20]}
+                )
+            ids.append(claim_id)
+        return list(dict.fromkeys(ids))
+
+    def validate(self, value: list[int]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > BULK_TRIAGE_LIMIT:
+            raise ValidationError(
+                self.error_messages["too_many"],
+                code="too_many",
+                params={"limit": BULK_TRIAGE_LIMIT},
+            )
+
+
+class BulkTriageForm(forms.Form):
+    """Queue or dismiss the selected claims, with one reason (and comment) for all."""
+
+    claims = ClaimIdsField(label="Selected claims")
+    move = FormChoiceField(
+        choices=[("queue", "Queue selected"), ("dismiss", "Dismiss selected")],
+        error_messages={"required": "Choose Queue selected or Dismiss selected."},
+    )
+    reason = FormChoiceField(
+        label="Reason for dismissing",
+        choices=[("", "Reason…"), *DismissReason.choices],
+        required=False,
+    )
+    comment = forms.CharField(label="Comment", required=False, max_length=2000)
+    # The rows the page showed, shown again with what became of them.
+    shown = ClaimIdsField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("move") == "dismiss" and not data.get("reason"):
+            self.add_error("reason", "Choose a reason for dismissing the selected claims.")
+        return data
 
 
 class AssignForm(forms.Form):
@@ -141,6 +246,7 @@ class CorrectionForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = FormChoiceField(
+        label="Reason for dismissing",
         choices=[("", "Reason…"), *DismissReason.choices],
         error_messages={"required": "Choose a reason for dismissing the claim."},
     )

@@ -17,22 +17,29 @@ A correction's ClaimReview keeps the claim's first publication as `datePublished
 its own as `dateModified`.
 
 A claim in review has one shape too, `ClaimSerializer`, which the claims and queue endpoints
-and an article's detail share.
+and an article's detail share. The pages' lists of claims show each claim's priority as one
+explained figure (`priority_explained`), and the triage tables their rows (`claim_rows`).
 """
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from rest_framework import serializers
 
-from .models import Claim, ClaimKind, Verdict
+from .forms import AssignForm, DismissForm
+from .models import Claim, ClaimKind, ClaimState, Verdict, VerdictState
 from .ratings import BEST_RATING, RATING_SCALE, WORST_RATING, Rating
-from .selectors import CLAIM_ORIGIN_FIELDS, PUBLISHED_VERDICT_FIELDS
+from .selectors import CLAIM_ORIGIN_FIELDS, PUBLISHED_VERDICT_FIELDS, with_current_verdicts
+from .services import BULK_TRIAGE_MOVES, CHECKED_BEFORE_PENALTY, priority_recency
+from .workflow import ASSIGN_MOVES, TRIAGE_MOVES, Move, allowed_moves, may, role_may
 
 # --- what every shape shares ----------------------------------------------------------------
 
@@ -489,3 +496,122 @@ def history_in_words(events: Iterable) -> list[tuple[Any, str]]:
     ids = {int(pk) for event in events for pk in _USER_ID.findall(event.comment or "")}
     names = usernames_by_id(ids)
     return [(event, event_sentence(event, names)) for event in events]
+
+
+# --- a claim's priority, explained ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorityPart:
+    text: str
+    """The part in words, with what it adds: "published today +10", "boosted +20"."""
+    points: float
+
+
+@dataclass(frozen=True)
+class PriorityExplained:
+    """A claim's priority (the figure the queue orders by) and what it is made of."""
+
+    figure: float
+    parts: tuple[PriorityPart, ...]
+
+    def __str__(self) -> str:
+        return " · ".join(part.text for part in self.parts)
+
+
+MINUS = "\u2212"
+
+
+def _signed(points: float) -> str:
+    figure = f"{abs(points):.1f}".removesuffix(".0")
+    return f"{MINUS if points < 0 else '+'}{figure}"
+
+
+def _published(published_at: datetime, today: date) -> str:
+    day = timezone.localtime(published_at).date()
+    if day == today:
+        return "published today"
+    if day == today - timedelta(days=1):
+        return "published yesterday"
+    return f"published {dateformat.format(day, 'j M' if day.year == today.year else 'j M Y')}"
+
+
+def priority_explained(claim: Claim) -> PriorityExplained:
+    """The claim's priority with its parts, from what `services.claim_priority` and the later
+    shifts make it of: check-worthiness (its score, times 100), the recency of its article
+    (`services.priority_recency`, counted when the claim was found), an editor's boost, and
+    CHECKED_BEFORE_PENALTY once a published fact-check is confirmed to review it. A part worth
+    nothing is left out, but for check-worthiness. Reads the claim's article."""
+    parts = [PriorityPart(f"check-worthiness {claim.score:.2f}", claim.score * 100)]
+    published_at = claim.article.published_at
+    recency = priority_recency(published_at=published_at, at=claim.created_at)
+    if published_at is not None and round(recency, 1):
+        when = _published(published_at, timezone.localdate())
+        parts.append(PriorityPart(f"{when} {_signed(recency)}", recency))
+    if claim.boost:
+        verb = "boosted" if claim.boost > 0 else "lowered"
+        parts.append(PriorityPart(f"{verb} {_signed(claim.boost)}", claim.boost))
+    if claim.checked_before:
+        penalty = -CHECKED_BEFORE_PENALTY
+        parts.append(PriorityPart(f"checked before {_signed(penalty)}", penalty))
+    return PriorityExplained(figure=claim.priority, parts=tuple(parts))
+
+
+def claim_rows(claims: Iterable[Claim], *, user) -> list[Claim]:
+    """`claims` as the triage tables (an article's claims, the claims awaiting triage) show
+    them, each with `current_verdict` (`selectors.with_current_verdicts`), `may` (the triage
+    and assignment moves `user` may make on it now), `may_bulk_triage` (whether it may be
+    queued or dismissed, so offered for triage in bulk) and `priority_explained`."""
+    claims = with_current_verdicts(list(claims), user=user)
+    for claim in claims:
+        moves = allowed_moves(
+            claim, user, verdict=claim.current_verdict, among=TRIAGE_MOVES + ASSIGN_MOVES
+        )
+        claim.may = may(moves)
+        claim.may_bulk_triage = bool(moves & set(BULK_TRIAGE_MOVES))
+        claim.priority_explained = priority_explained(claim)
+    return claims
+
+
+def triage_table(claims: Iterable[Claim], *, user, layout: str) -> dict[str, Any]:
+    """What `reviews/_triage_table.html` shows of `claims` (`claim_rows`) to `user`: on an
+    article's page (`layout` "article": with each claim's verdict) or the claims awaiting
+    triage ("triage": with each claim's article)."""
+    rows = claim_rows(claims, user=user)
+    may_triage = any(role_may(user, move) for move in TRIAGE_MOVES)
+    return {
+        "rows": rows,
+        "layout": layout,
+        "may_triage": may_triage,
+        "may_bulk_triage": may_triage and role_may(user, Move.QUEUE),
+        "may_sign_off": role_may(user, Move.APPROVE),
+        "dismiss_choices": DismissForm.base_fields["reason"].choices,
+        # Read once, for every row that offers the assignment.
+        "assign_choices": list(AssignForm().fields["user"].choices)
+        if any(row.may["assign"] or row.may["reassign"] for row in rows)
+        else [],
+        "VerdictState": VerdictState,
+    }
+
+
+def state_tiles(
+    query: QueryDict, counts: dict[str, int], *, current: str, anchor: str
+) -> list[dict]:
+    """The count of claims in each state (`counts`), each linking to the list of them: the
+    page's `query` (its filters and search) with that state, from the first page, at
+    `anchor`; `current` marks the state listed."""
+    tiles = []
+    for value, label in ClaimState.choices:
+        linked = query.copy()
+        linked.pop("page", None)
+        linked["state"] = value
+        tiles.append(
+            {
+                "state": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "href": f"?{linked.urlencode()}#{anchor}",
+                "current": value == current,
+            }
+        )
+    return tiles

@@ -113,9 +113,31 @@ def claims_in_review_held_by(user) -> list[Claim]:
     return claims
 
 
-def claims_queued(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """The queued claims of `claims`, in the order the queue hands them out."""
-    return claims.filter(state=ClaimState.QUEUED).order_by(*QUEUE_ORDER)
+def claims_in_state(claims: QuerySet[Claim], state: str) -> QuerySet[Claim]:
+    """The claims of `claims` in `state`, in the order the queue hands claims out."""
+    return claims.filter(state=state).order_by(*QUEUE_ORDER)
+
+
+def claims_awaiting_triage(user, *, search: str = "") -> QuerySet[Claim]:
+    """The claims in triage `user` sees, matching `search` (`claims_matching`): newest
+    articles first, each article's claims in the order they stand in its body."""
+    claims = without_article_text(claims_visible_to(user).filter(state=ClaimState.TRIAGE))
+    if search:
+        claims = claims_matching(claims, search)
+    return claims.order_by("-article__created_at", "-article_id", "start", "id")
+
+
+def without_article_text(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """`claims` (with their articles) for a list, which never shows an article's text: its
+    body and raw content can run to megabytes, fifty times over on a page."""
+    return claims.defer("article__body", "article__raw_content")
+
+
+def articles_with_claims() -> QuerySet[Article]:
+    """Articles in which claims were found, newest first: what the queue filters by."""
+    return Article.objects.filter(Exists(Claim.objects.filter(article=OuterRef("pk")))).order_by(
+        "-created_at", "-id"
+    )
 
 
 # A language tag as articles carry one (BCP 47's language and subtags): en, pt-BR, zh-Hant-TW.
@@ -152,6 +174,57 @@ class QueueFilters:
         return condition
 
 
+# --- searching claims -----------------------------------------------------------------------
+
+# A "quoted phrase", or a run of anything else but spaces.
+_SEARCH_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+CLAIM_SEARCH_MAX_CHARS = 200
+CLAIM_SEARCH_MAX_TERMS = 8
+
+
+def claim_search_terms(text: str) -> list[str]:
+    """The words and "quoted phrases" of a search, as `claims_matching` looks for them."""
+    terms = (quoted or word for quoted, word in _SEARCH_TERM.findall(text))
+    return [term.strip() for term in terms if term.strip()]
+
+
+def claim_search_problem(text: str) -> str | None:
+    """Why `text` cannot be searched for as given, in words for the person who typed it;
+    None when it can."""
+    if len(text) > CLAIM_SEARCH_MAX_CHARS:
+        return f"Search for at most {CLAIM_SEARCH_MAX_CHARS} characters."
+    if len(claim_search_terms(text)) > CLAIM_SEARCH_MAX_TERMS:
+        return (
+            f"Search for at most {CLAIM_SEARCH_MAX_TERMS} words or quoted phrases: fewer, "
+            "more telling ones find the claim."
+        )
+    return None
+
+
+def claims_matching(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """The claims of `claims` whose text or claimant holds every word and "quoted phrase" of
+    `text`, in any case, anywhere (`claim_search_terms`; a part of a word matches).
+
+    Substring matching (SQL `LIKE`, escaped), not PostgreSQL's full text search: a
+    fact-checker looks a claim up by its figures ("3,500", "90%") and by parts of names,
+    which full text's parser and stemmer drop or change, and the search behaves the same on
+    PostgreSQL and SQLite. No trigram index: a list searches the claims of one state, which an
+    index narrows first, and each word is looked for in what is left (the counts by state
+    look through every claim the other filters leave)."""
+    condition = Q()
+    for term in claim_search_terms(text)[:CLAIM_SEARCH_MAX_TERMS]:
+        condition &= Q(text__icontains=term) | Q(claimant__icontains=term)
+    return claims.filter(condition)
+
+
+def claims_filtered(
+    claims: QuerySet[Claim], *, filters: QueueFilters, search: str = ""
+) -> QuerySet[Claim]:
+    """`claims` narrowed by the queue's filters and a search (`claims_matching`)."""
+    claims = claims.filter(filters.condition())
+    return claims_matching(claims, search) if search else claims
+
+
 def claims_visible_with_lease_left(user) -> QuerySet[Claim]:
     """`claims_visible_to(user)`, each with `lease_left` (LEASE_LEFT)."""
     return claims_visible_to(user).annotate(lease_left=LEASE_LEFT)
@@ -162,10 +235,9 @@ def article_claims(*, article: Article) -> QuerySet[Claim]:
     return Claim.objects.filter(article=article).order_by("start")
 
 
-def article_claims_with_verdicts(*, article: Article, user) -> list[Claim]:
-    """`article_claims` with their assignees, each with `current_verdict`: the verdict `user`
-    sees on it (see `verdicts_visible_on_claims`), or None."""
-    claims = list(article_claims(article=article).select_related("assignee"))
+def with_current_verdicts(claims: list[Claim], *, user) -> list[Claim]:
+    """`claims`, each with `current_verdict`: the verdict `user` sees on it (see
+    `verdicts_visible_on_claims`), or None. One query for the lot."""
     visible = verdicts_visible_on_claims(claims=claims, user=user)
     for claim in claims:
         claim.current_verdict = visible.get(claim.pk)

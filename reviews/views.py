@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import CHECKERS
 from factcheck.errors import DomainError, InvalidInput, NotFound, StaleVersion
 from factcheck.pages import is_htmx, redirect_back, render_page, role_required
+from factcheck.paging import page_of
 from factchecks.views import with_suggestions
 from sources.selectors import retry_offered
 
@@ -25,16 +26,26 @@ from .forms import (
     ApproveForm,
     AssignForm,
     BoostForm,
+    BulkTriageForm,
+    ClaimSearchForm,
     CorrectionForm,
     DismissForm,
     EvidenceEditForm,
     EvidenceForm,
     QueueFilterForm,
+    QueueListForm,
     ReturnForm,
     VerdictForm,
+    named_errors,
 )
-from .models import Claim, ClaimState, Stance, Verdict, VerdictState
-from .presenters import claimreview_for_verdict, history_in_words
+from .models import Claim, ClaimState, DismissReason, Stance, Verdict, VerdictState
+from .presenters import (
+    claimreview_for_verdict,
+    history_in_words,
+    priority_explained,
+    state_tiles,
+    triage_table,
+)
 from .ratings import RATING_SCALE
 from .rendering import markdown_html, marked_up_body
 from .workflow import (
@@ -54,7 +65,6 @@ from .workflow import (
 
 # The states' names for the templates, which compare with them rather than spell them out.
 STATES = {"ClaimState": ClaimState, "VerdictState": VerdictState}
-QUEUE_PAGE_SIZE = 50
 RECENTLY_PUBLISHED = 10
 
 
@@ -90,35 +100,53 @@ def home(request):
 @role_required(*CHECKERS)
 @require_GET
 def queue(request):
+    """Your claims, and the claims waiting in the queue (or, from a count tile, those in
+    another state), filtered, searched and in pages."""
     visible = selectors.claims_visible_to(request.user)
-    filters = QueueFilterForm(request.GET or None)
-    filtered = filters.filter(visible) if filters.is_valid() else visible
+    form = QueueListForm(request.GET)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    filtered = (
+        selectors.claims_filtered(visible, filters=form.queue_filters(), search=data["q"])
+        if valid
+        else visible
+    )
     counts = selectors.claim_counts_by_state(filtered)
+    state = data.get("state") or ClaimState.QUEUED
+    listing = page_of(
+        request,
+        selectors.without_article_text(selectors.claims_in_state(filtered, state)),
+        anchor="waiting",
+    )
     my_claims = selectors.claims_in_review_held_by(request.user)
-    waiting = list(selectors.claims_queued(filtered)[:QUEUE_PAGE_SIZE])
+    waiting = list(listing.object_list)
     with_suggestions([*my_claims, *waiting], user=request.user)
     for claim in [*my_claims, *waiting]:
         # Asks the database only of a held claim whose lease may have run out.
         claim.may_take = can(request.user, Move.TAKE, claim)
+    for claim in waiting:
+        claim.priority_explained = priority_explained(claim)
+    # Taking the next claim takes it from the queue as shown: filtered, or not. The search
+    # and the state choose what the list shows, not what is taken.
+    take_filters = {
+        name: form[name].value() for name in QueueFilterForm.FILTERS if valid and form[name].value()
+    }
     return render_page(
         request,
         "reviews/queue.html",
         {
-            "filters": filters,
-            "filtered": bool(request.GET) and filters.is_valid(),
-            # Taking the next claim takes it from the queue as shown: filtered, or not.
-            "take_filters": {
-                field.html_name: field.value()
-                for field in filters
-                if filters.is_valid() and field.value()
-            },
-            "state_counts": [
-                {"state": value, "label": label, "count": counts.get(value, 0)}
-                for value, label in ClaimState.choices
-            ],
+            "filters": form,
+            "filtered": bool(take_filters or data.get("q")),
+            "take_filters": take_filters,
+            "search": data.get("q", ""),
+            "list_state": state,
+            "list_state_label": ClaimState(state).label,
+            "state_counts": state_tiles(request.GET, counts, current=state, anchor="waiting"),
             "my_claims": my_claims,
             "waiting": waiting,
-            "waiting_count": counts.get(ClaimState.QUEUED, 0),
+            "waiting_count": listing.count,
+            "listing": listing,
+            "may_triage": role_may(request.user, Move.QUEUE),
             "lease_minutes": settings.CLAIM_LEASE_MINUTES,
             **STATES,
         },
@@ -280,6 +308,7 @@ def _workspace(
                 article.body, article_claims, current_id=claim.pk, href=_claim_href
             ),
             **_claim_steps(article_claims, claim),
+            "priority_explained": priority_explained(claim),
             "verdict": verdict,
             "verdict_rating": RATING_SCALE.get(verdict.rating) if verdict else None,
             "rationale_html": markdown_html(verdict.rationale) if verdict else "",
@@ -665,7 +694,8 @@ def markdown_preview(request):
 @move_page(Move.APPROVE)
 @require_GET
 def signoff_inbox(request):
-    waiting = list(selectors.verdicts_awaiting_signoff())
+    listing = page_of(request, selectors.verdicts_awaiting_signoff())
+    waiting = list(listing.object_list)
     for verdict in waiting:
         verdict.may_sign_off = bool(
             allowed_moves(verdict.claim, request.user, verdict=verdict, among=SIGNOFF_MOVES)
@@ -675,6 +705,7 @@ def signoff_inbox(request):
         "reviews/signoff_inbox.html",
         {
             "waiting": waiting,
+            "listing": listing,
             "recently_published": selectors.verdicts_published_latest(limit=RECENTLY_PUBLISHED),
         },
     )
@@ -779,20 +810,56 @@ def signoff_return(request, pk: int):
     return redirect("signoff-inbox")
 
 
-# --- triage, from the article page ----------------------------------------------------------
+# --- triage: the article page, and the claims awaiting triage -------------------------------
+
+# The claim tables the triage forms are posted from: an article's claims, or every claim
+# awaiting triage (with its article named).
+ROW_LAYOUTS = ("article", "triage")
 
 
-def _triage(request, pk: int, move, form=None) -> HttpResponse:
+def _row_layout(request) -> str:
+    layout = request.POST.get("layout", "")
+    return layout if layout in ROW_LAYOUTS else "article"
+
+
+def _page_url(request) -> str:
+    """The page a triage form was posted from, for its rows' forms to return to."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+def _triage_row(request, claim_id: int, *, message: str, error: str, status: int):
+    """The claim's row of the table the form was posted from, as it stands now, with what
+    became of the move in it."""
+    claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=claim_id)
+    context = triage_table([claim], user=request.user, layout=_row_layout(request))
+    (row,) = context["rows"]
+    with_suggestions([row], user=request.user)
+    row.row_message, row.row_error = message, error
+    context.update(claim=row, next_url=_page_url(request))
+    return render(request, "reviews/_triage_row.html", context, status=status)
+
+
+def _triage(request, pk: int, move, not_done: str, form=None) -> HttpResponse:
+    """Make `move(claim)` (a service call, answering what was done), after `form` checks
+    what was posted. With htmx, answers the claim's row with the outcome in it; otherwise
+    goes back to the page with it as a message. A refusal names the claim, and the field
+    when a field is wrong: "Claim 12 not dismissed: Reason for dismissing: ..."."""
     claim = get_object_or_404(selectors.claims_visible_to(request.user), pk=pk)
+    message, error, status = "", "", 200
     if form is not None and not form.is_valid():
-        messages.error(request, _form_errors(form))
+        error, status = f"Claim {claim.pk} {not_done}: {named_errors(form)}", 400
     else:
         try:
             message = move(claim)
         except DomainError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, message)
+            error, status = f"Claim {claim.pk} {not_done}: {refused.message}", refused.status_code
+    if is_htmx(request):
+        return _triage_row(request, claim.pk, message=message, error=error, status=status)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, message)
     return redirect_back(
         request, "article-detail", claim.article_id, anchor=f"claim-row-{claim.pk}"
     )
@@ -805,7 +872,7 @@ def claim_queue(request, pk: int):
         services.claim_queue(claim=claim, by=request.user)
         return "Claim put in the review queue."
 
-    return _triage(request, pk, move)
+    return _triage(request, pk, move, "not queued")
 
 
 @move_page(Move.DISMISS)
@@ -822,7 +889,7 @@ def claim_dismiss(request, pk: int):
         )
         return "Claim dismissed."
 
-    return _triage(request, pk, move, form)
+    return _triage(request, pk, move, "not dismissed", form)
 
 
 @move_page(Move.BOOST)
@@ -834,7 +901,104 @@ def claim_boost(request, pk: int):
         claim = services.claim_boost(claim=claim, by=request.user, boost=form.cleaned_data["boost"])
         return f"Boost set to {claim.boost}; the claim's priority is now {claim.priority:g}."
 
-    return _triage(request, pk, move, form)
+    return _triage(request, pk, move, "not boosted", form)
+
+
+@move_page(Move.QUEUE)
+@require_GET
+def triage(request):
+    """The claims awaiting triage across articles, newest articles first, searched and in
+    pages, to queue or dismiss one by one or in bulk."""
+    search_form = ClaimSearchForm(request.GET)
+    search = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    listing = page_of(request, selectors.claims_awaiting_triage(request.user, search=search))
+    table = triage_table(listing.object_list, user=request.user, layout="triage")
+    with_suggestions(table["rows"], user=request.user)
+    return render_page(
+        request,
+        "reviews/triage.html",
+        {
+            **table,
+            "search_form": search_form,
+            "search": search,
+            "listing": listing,
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+def _bulk_summary(outcome: services.BulkTriage, reason: str, *, rows: bool) -> str:
+    """ "3 claims put in the review queue. 1 not queued: see why in its row." `rows`: whether
+    the refusals are told in the rows, or in messages of their own."""
+    done, refused = len(outcome.done), len(outcome.refused)
+    claims = f"{done} claim{'' if done == 1 else 's'}" if done else "No claim"
+    if outcome.move == Move.QUEUE:
+        summary, not_done = f"{claims} put in the review queue.", "queued"
+    else:
+        summary, not_done = f"{claims} dismissed ({DismissReason(reason).label}).", "dismissed"
+    if refused:
+        where = ("in its row" if refused == 1 else "in their rows") if rows else "below"
+        summary += f" {refused} not {not_done}: see why {where}."
+    return summary
+
+
+@move_page(Move.QUEUE)
+@require_POST
+def claims_triage_bulk(request):
+    """Queue or dismiss the selected claims (`services.claims_triage_bulk`): each is moved or
+    refused on its own. With htmx, answers a summary where the buttons are, and the table's
+    rows as they stand now, each selected one saying what became of it; otherwise goes back
+    to the page with the summary and each refusal as messages."""
+    form = BulkTriageForm(request.POST)
+    problem, status, outcome = "", 200, None
+    if not form.is_valid():
+        problem, status = f"Nothing triaged: {named_errors(form)}", 400
+    else:
+        data = form.cleaned_data
+        try:
+            outcome = services.claims_triage_bulk(
+                claim_ids=data["claims"],
+                by=request.user,
+                move=data["move"],
+                reason=data["reason"] or None,
+                comment=data["comment"],
+            )
+        except DomainError as refused:
+            problem, status = f"Nothing triaged: {refused.message}", refused.status_code
+    refusals = [] if outcome is None else outcome.refused
+    not_done = "not queued" if outcome and outcome.move == Move.QUEUE else "not dismissed"
+    if not is_htmx(request):
+        summary = problem or _bulk_summary(outcome, form.cleaned_data["reason"], rows=False)
+        messages.add_message(
+            request, messages.ERROR if problem or refusals else messages.SUCCESS, summary
+        )
+        for refusal_ in refusals:
+            messages.error(request, f"Claim {refusal_.claim_id} {not_done}: {refusal_.message}")
+        return redirect_back(request, "triage")
+    summary = problem or _bulk_summary(outcome, form.cleaned_data["reason"], rows=True)
+    context = {"summary": summary, "problem": bool(problem), "show_table": False}
+    shown = form.cleaned_data.get("shown") or []
+    if outcome is not None and shown:
+        claims = selectors.claims_visible_to(request.user).filter(pk__in=shown)
+        by_id = {claim.pk: claim for claim in selectors.without_article_text(claims)}
+        table = triage_table(
+            [by_id[pk] for pk in shown if pk in by_id],
+            user=request.user,
+            layout=_row_layout(request),
+        )
+        with_suggestions(table["rows"], user=request.user)
+        outcomes = {result.claim_id: result for result in outcome.outcomes}
+        for row in table["rows"]:
+            result = outcomes.get(row.pk)
+            if result is None:
+                continue
+            if result.done:
+                row.row_message = result.message
+            else:
+                row.row_error = f"Claim {row.pk} {not_done}: {result.message}"
+                row.selected = True  # still selected: another move may suit it
+        context.update(table, show_table=True, next_url=_page_url(request))
+    return render(request, "reviews/_bulk_triage_result.html", context, status=status)
 
 
 # --- public pages ---------------------------------------------------------------------------

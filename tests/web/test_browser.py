@@ -317,12 +317,13 @@ def test_a_claim_goes_from_ingest_to_public_verdict(
     # The editor makes sure the claim is queued and on top of the queue.
     row = page.locator("tr", has_text=CHECKED_CLAIM)
     expect(row).to_have_count(1)
+    # Each triage form answers in its row, in place.
     if row.get_by_role("button", name="Queue").count():
         row.get_by_role("button", name="Queue").click()
-        expect(page.locator(".message-success")).to_have_text("Claim put in the review queue.")
+        expect(row.locator("[data-row-message]")).to_have_text("Claim put in the review queue.")
     row.locator("input[name=boost]").fill("100")
     row.get_by_role("button", name="Boost").click()
-    expect(page.locator(".message-success")).to_contain_text("Boost set to 100")
+    expect(row.locator("[data-row-message]")).to_contain_text("Boost set to 100")
     shoot(page, screenshot_dir, "article-page")
 
     # From here on, evidence is fetched in the request process, after commit.

@@ -789,7 +789,10 @@ def test_editors_triage_on_the_article_page(erin, signed_in):
     too_big = client.post(reverse("claim-boost", args=[second.pk]), {"boost": 500}, follow=True)
     boosted = client.post(reverse("claim-boost", args=[second.pk]), {"boost": 40}, follow=True)
 
-    assert "Choose a reason for dismissing the claim." in messages_in(no_reason)
+    assert messages_in(no_reason) == [
+        f"Claim {first.pk} not dismissed: Reason for dismissing: Choose a reason for "
+        "dismissing the claim."
+    ]
     assert "Claim dismissed." in messages_in(dismissed)
     assert dismissed.redirect_chain[-1][0] == f"{page}#claim-row-{first.pk}"
     assert "Claim put in the review queue." in messages_in(queued)
