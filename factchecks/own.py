@@ -33,6 +33,7 @@ from reviews.ratings import BEST_RATING, RATING_SCALE, WORST_RATING
 from .items import MAX_CLAIMANT, publisher_identity
 from .models import FactCheck, ImportSource, Publisher
 from .publishers import site_of
+from .services import WRITTEN_FIELDS as IMPORT_WRITTEN_FIELDS
 from .text import claim_digest, storable_json
 
 logger = logging.getLogger(__name__)
@@ -42,30 +43,9 @@ OWN_PUBLISHER_KEY = "own"
 (items.publisher_identity): never by this."""
 # Verdicts written per transaction by the sweep.
 SYNC_BATCH = 200
-# The fields a write sets; a row is saved (and its stamp moved) only when one of them changed.
-_WRITTEN_FIELDS = (
-    "publisher_id",
-    "external_id",
-    "review_url",
-    "review_url_key",
-    "claim_text",
-    "claim_digest",
-    "claimant",
-    "claim_date",
-    "review_date",
-    "headline",
-    "language",
-    "language_detected",
-    "rating_text",
-    "rating_value",
-    "best_rating",
-    "worst_rating",
-    "canonical_rating",
-    "rating_conflict",
-    "rating_note",
-    "raw",
-    "source",
-)
+# The fields a write sets (an import's, and where the row came from); a row is saved (and its
+# stamp moved) only when one of them changed.
+_WRITTEN_FIELDS = (*IMPORT_WRITTEN_FIELDS, "source")
 # What matching reads of a fact-check (matching.documents): a change here is embedded again.
 _MATCHED_FIELDS = ("claim_text", "headline")
 

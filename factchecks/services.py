@@ -57,7 +57,7 @@ ANALYZE_AFTER_ROWS = 2000
 # The report keeps this many skipped items with their reasons; all are counted.
 MAX_REPORTED_SKIPS = 500
 # Fields a refresh may change (identity fields are only ever filled in, see _merged).
-_WRITTEN_FIELDS = (
+WRITTEN_FIELDS = (
     "publisher_id",
     "external_id",
     "review_url",
@@ -400,7 +400,7 @@ class _Writer:
         FactCheck.objects.bulk_create(creates)
         if updates:
             FactCheck.objects.bulk_update(
-                updates, [*_WRITTEN_FIELDS, "last_import", "subscription", "updated_at"]
+                updates, [*WRITTEN_FIELDS, "last_import", "subscription", "updated_at"]
             )
         return {"imported": len(creates), "updated": len(updates), "unchanged": unchanged}
 
@@ -457,10 +457,10 @@ class _Writer:
         """Set the item's values on `row`; whether anything changed."""
         values = _merged(row, data.row_values())
         values["publisher_id"] = publisher_id
-        changed = any(getattr(row, name) != values[name] for name in _WRITTEN_FIELDS)
+        changed = any(getattr(row, name) != values[name] for name in WRITTEN_FIELDS)
         if not changed:
             return False
-        for name in _WRITTEN_FIELDS:
+        for name in WRITTEN_FIELDS:
             setattr(row, name, values[name])
         row.last_import = self.run
         if self.subscription is not None:

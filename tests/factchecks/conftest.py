@@ -70,3 +70,16 @@ def factchecks_of(api_as, newsbot):
         return response.json()["results"]
 
     return read
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matcher(settings, tmp_path):
+    """Each test starts as a new process would: no matcher yet, no saved index, and an index
+    that asks the database for news at every match."""
+    from factchecks.matching import engine
+
+    settings.MATCH_INDEX_DIR = tmp_path / "match-index"
+    settings.MATCH_CATCH_UP_SECONDS = 0
+    engine.reset_matcher()
+    yield
+    engine.reset_matcher()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from factchecks.matching import engine
 from factchecks.matching.tasks import match_claims_sweep
 from factchecks.models import FactCheck
 from tests.conftest import client_for
@@ -37,15 +36,6 @@ of $3.2 million, the mayor's office said.
 
 TAX_FACTCHECK = "vclaim-pol-02472"
 DEFENSE_FACTCHECK = "vclaim-pol-03061"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_matcher(settings, tmp_path):
-    settings.MATCH_INDEX_DIR = tmp_path / "match-index"
-    settings.MATCH_CATCH_UP_SECONDS = 0
-    engine.reset_matcher()
-    yield
-    engine.reset_matcher()
 
 
 @pytest.fixture

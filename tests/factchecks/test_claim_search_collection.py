@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 
 from factcheck.celery import app
-from factchecks.matching import engine
 from factchecks.models import FactCheck, FactCheckEmbedding
 from factchecks.tasks import embed_factchecks
 from tests.conftest import client_for
@@ -28,14 +27,9 @@ TAX_FACTCHECK = '"We enacted the biggest tax cuts and reforms in American histor
 
 
 @pytest.fixture(autouse=True)
-def _our_desk(settings, tmp_path):
+def _our_desk(settings):
     settings.PUBLISHER_NAME = "Factcheck Desk"
     settings.PUBLISHER_URL = f"https://{SITE}/"
-    settings.MATCH_INDEX_DIR = tmp_path / "match-index"
-    settings.MATCH_CATCH_UP_SECONDS = 0
-    engine.reset_matcher()
-    yield
-    engine.reset_matcher()
 
 
 @pytest.fixture

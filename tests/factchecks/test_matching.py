@@ -38,17 +38,6 @@ def sample_queries(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-@pytest.fixture(autouse=True)
-def _fresh_matcher(settings, tmp_path):
-    """Each test starts as a new process would: no matcher yet, no saved index, and an index
-    that asks the database for news at every match."""
-    settings.MATCH_INDEX_DIR = tmp_path / "match-index"
-    settings.MATCH_CATCH_UP_SECONDS = 0
-    engine.reset_matcher()
-    yield
-    engine.reset_matcher()
-
-
 @pytest.fixture
 def alice_client(alice):
     return client_for(alice)

@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from factchecks.matching import engine
 from factchecks.tasks import sync_own_factchecks
 from reviews import services as reviews
 from reviews.models import Claim
@@ -31,16 +30,10 @@ MATCHES = "/api/v1/matches/"
 
 
 @pytest.fixture(autouse=True)
-def _our_desk(settings, tmp_path):
-    """Our desk publishes at www.factcheck.example.org; each test starts with a fresh
-    matcher, as a new process would."""
+def _our_desk(settings):
+    """Our desk publishes at www.factcheck.example.org."""
     settings.PUBLISHER_NAME = "Factcheck Desk"
     settings.PUBLISHER_URL = f"https://www.{SITE}/"
-    settings.MATCH_INDEX_DIR = tmp_path / "match-index"
-    settings.MATCH_CATCH_UP_SECONDS = 0
-    engine.reset_matcher()
-    yield
-    engine.reset_matcher()
 
 
 @pytest.fixture
