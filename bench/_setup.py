@@ -109,3 +109,32 @@ def start_gunicorn(env: dict, *, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.2)
     web.kill()
     raise SystemExit("gunicorn did not answer within a minute")
+
+
+def start_page_server(page_for, *, delay: float = 0.0):
+    """An HTTP server on 127.0.0.1 (a free port) in a background thread, answering each GET
+    with `page_for(path)` as HTML after `delay` seconds, or 404 when it returns None."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self):
+            time.sleep(delay)
+            body = page_for(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

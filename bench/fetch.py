@@ -11,12 +11,10 @@ import argparse
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
-from _setup import PROJECT, bench_env, prepare_database, setup_django
+from _setup import PROJECT, bench_env, prepare_database, setup_django, start_page_server
 
 PAGE = (
     "<html><head><title>Report {n}</title></head><body><article><p>The ministry counted "
@@ -25,24 +23,10 @@ PAGE = (
 )
 
 
-def start_server(delay: float) -> ThreadingHTTPServer:
-    class SlowPage(BaseHTTPRequestHandler):
-        def do_GET(self):
-            time.sleep(delay)
-            body = PAGE.format(n=self.path.rsplit("/", 1)[-1]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowPage)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def start_server(delay: float):
+    return start_page_server(
+        lambda path: PAGE.format(n=path.rsplit("/", 1)[-1]).encode(), delay=delay
+    )
 
 
 def main() -> None:

@@ -45,13 +45,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
@@ -61,7 +59,13 @@ import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
-from _setup import PROJECT, bench_env, prepare_database, setup_django  # noqa: E402
+from _setup import (  # noqa: E402
+    PROJECT,
+    bench_env,
+    prepare_database,
+    setup_django,
+    start_page_server,
+)
 
 DATABASE = "factcheck_bench_pipeline"
 ARTICLES = PROJECT / "tests" / "fixtures" / "articles"
@@ -209,26 +213,8 @@ def page_html(title: str, paragraphs: list[str], author: str, published: date) -
 </body></html>"""
 
 
-def start_server(pages: dict[str, bytes]) -> ThreadingHTTPServer:
-    class Articles(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get(self.path)
-            if body is None:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Articles)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def start_server(pages: dict[str, bytes]):
+    return start_page_server(pages.get)
 
 
 # --- CPU time of other processes ----------------------------------------------------------
