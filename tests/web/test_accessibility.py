@@ -100,6 +100,8 @@ def desk() -> list[MainPage]:
             None,
         ),
     ]
+    pages.append(MainPage("queue-searched", reverse("queue") + "?q=strikes", "alice"))
+    pages.append(MainPage("triage", reverse("triage"), "erin"))
     # The dashboard, where this deployment has it.
     with contextlib.suppress(NoReverseMatch):
         pages.append(MainPage("dashboard", reverse("dashboard"), "erin"))
