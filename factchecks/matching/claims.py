@@ -41,6 +41,10 @@ def collection_size() -> int:
     return FactCheckEmbedding.objects.count()
 
 
+def collection_is_empty() -> bool:
+    return not FactCheckEmbedding.objects.exists()
+
+
 def claims_match(*, claim_ids: Iterable[int]) -> int:
     """Match the given claims against the collection and store the suggestions; how many
     claims were matched. Judged matches keep their judgement; suggestions nobody judged are
