@@ -42,7 +42,7 @@ VERDICT = {
     "headline": "Most strikes did hit ISIL positions, monitors say",
     "rationale": "Independent monitors recorded **most** strikes on ISIL-held areas.",
 }
-# Below the queue threshold (CLAIM_QUEUE_THRESHOLD, 0.5 by default): the claim waits in triage.
+# Below the queue threshold (CLAIM_QUEUE_THRESHOLD, 0.6 by default): the claim waits in triage.
 TRIAGE_SCORE = 0.3
 
 _numbers = itertools.count(1)

@@ -1,6 +1,10 @@
 """Measure claimant attribution on PolNeAR: is a queued claim's claimant the annotated source?
 
     .venv/bin/python training/eval_attribution.py --split dev [--errors 40] [--json out.json]
+    # The figures the check-worthiness model card reports (train_checkworthiness.py reads
+    # them when it writes the card):
+    .venv/bin/python training/eval_attribution.py --split dev \
+        --json training/runs/attribution-polnear-dev.json
 
 PolNeAR 1.0 annotates every attribution in news articles from seven US publishers as brat
 standoff: Source, Cue and Content spans tied together by an event line. Each article's text goes
@@ -645,6 +649,12 @@ def main() -> int:
             for row in report.judged:
                 out.write(json.dumps(row.__dict__, ensure_ascii=False) + "\n")
     if arguments.json:
+        figures = {
+            "split": arguments.split,
+            "model": real_scorer.version,
+            "queue_threshold": threshold,
+            **figures,
+        }
         arguments.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 
