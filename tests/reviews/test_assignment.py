@@ -360,8 +360,8 @@ def test_a_returned_claim_is_not_assigned_to_whoever_holds_it(api_as, alice, eri
 @pytest.mark.usefixtures("take_next_path")
 def test_next_takes_the_top_claim_of_the_kind_and_claimant_asked_for(api_as, alice):
     statistic = claim_queued(score=0.9, claimant="Zamir Kabulov")
-    quotation = claim_queued(score=0.6, kind="quotation", claimant="Zamir Kabulov")
-    kirby = claim_queued(score=0.5, claimant="Admiral John Kirby")
+    quotation = claim_queued(score=0.7, kind="quotation", claimant="Zamir Kabulov")
+    kirby = claim_queued(score=0.65, claimant="Admiral John Kirby")
     client = api_as(alice)
 
     by_kind = client.post("/api/v1/queue/next/", {"kind": "quotation"}, format="json")

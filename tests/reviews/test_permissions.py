@@ -25,7 +25,7 @@ def scene(alice, bob, erin, newsbot, mallory, local_web):
         "<html><title>Doc</title><body><p>The ministry counted strikes.</p></body></html>",
         content_type="text/html",
     )
-    held, submitted, triaged = queued_claims(3, scores=[0.5, 0.9, TRIAGE_SCORE])
+    held, submitted, triaged = queued_claims(3, scores=[0.65, 0.9, TRIAGE_SCORE])
     author = client_for(alice)
     # The highest-priority claim is taken first and carried to submission.
     assert author.post("/api/v1/queue/next/").json()["id"] == submitted.id

@@ -33,7 +33,7 @@ def expire_lease(claim_id: int) -> None:
 
 
 def test_next_hands_out_the_highest_priority_claim_with_a_lease(api_as, alice):
-    queued_claims(3, scores=[0.6, 0.9, 0.5])
+    queued_claims(3, scores=[0.7, 0.9, 0.65])
 
     response = api_as(alice).post("/api/v1/queue/next/")
 
@@ -249,7 +249,7 @@ def test_editors_queue_dismiss_and_boost(api_as, erin):
 
 
 def test_a_boosted_claim_jumps_the_queue(api_as, erin, alice):
-    claims = queued_claims(3, scores=[0.5] * 3)
+    claims = queued_claims(3, scores=[0.65] * 3)
     api_as(erin).post(f"/api/v1/claims/{claims[2].id}/boost/", {"boost": 10})
 
     assert api_as(alice).post("/api/v1/queue/next/").json()["id"] == claims[2].id

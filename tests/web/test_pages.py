@@ -407,7 +407,7 @@ def test_markdown_tables_render_in_rationales_through_the_sanitiser(alice, signe
 
 
 def test_taking_the_next_claim_opens_it_with_its_lease(alice, signed_in):
-    claims = queued_claims(3, scores=[0.6, 0.9, 0.5])
+    claims = queued_claims(3, scores=[0.7, 0.9, 0.65])
     client = signed_in(alice)
 
     response = client.post(reverse("queue-take-next"), follow=True)

@@ -294,13 +294,13 @@ def test_the_explained_priority_adds_up_to_the_figure_with_every_part():
 
 
 def test_an_article_without_a_date_adds_no_recency(alice, signed_in):
-    claim = claim_queued(score=0.55)
+    claim = claim_queued(score=0.65)
 
     html = signed_in(alice).get(reverse("queue")).content.decode()
 
     row = row_of(html, claim.pk, prefix="waiting")
-    assert '<span class="priority-figure">55.0</span>' in row
-    assert '<span class="priority-why small">check-worthiness 0.55</span>' in row
+    assert '<span class="priority-figure">65.0</span>' in row
+    assert '<span class="priority-why small">check-worthiness 0.65</span>' in row
 
 
 # --- the triage page ----------------------------------------------------------------------------
