@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     VERDICT_RETURNED = "verdict_returned", "Verdict returned"
     VERDICT_APPROVED = "verdict_approved", "Verdict approved"
     VERDICT_CORRECTED = "verdict_corrected", "Verdict corrected"
+    CORRECTION_OPENED = "correction_opened", "Correction to write"
     CLAIM_ASSIGNED = "claim_assigned", "Claim assigned"
     MENTIONED = "mentioned", "Mentioned in a note"
     LEASE_ENDING = "lease_ending", "Lease about to run out"

@@ -4,7 +4,13 @@ over to a service at once."""
 from django.dispatch import receiver
 
 from discussion.signals import note_added
-from reviews.signals import claim_assigned, verdict_corrected, verdict_published, verdict_returned
+from reviews.signals import (
+    claim_assigned,
+    correction_opened,
+    verdict_corrected,
+    verdict_published,
+    verdict_returned,
+)
 
 from . import services
 
@@ -22,6 +28,11 @@ def tell_author_of_approval(sender, verdict_id: int, **kwargs) -> None:
 @receiver(verdict_corrected, dispatch_uid="notifications.verdict_corrected")
 def tell_authors_of_correction(sender, verdict_id: int, corrects_id: int, **kwargs) -> None:
     services.notify_verdict_corrected(verdict_id=verdict_id, corrects_id=corrects_id)
+
+
+@receiver(correction_opened, dispatch_uid="notifications.correction_opened")
+def tell_holder_of_correction(sender, verdict_id: int, by_id: int, **kwargs) -> None:
+    services.notify_correction_opened(verdict_id=verdict_id, by_id=by_id)
 
 
 @receiver(claim_assigned, dispatch_uid="notifications.claim_assigned")

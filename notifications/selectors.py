@@ -29,5 +29,6 @@ def notification_url(notification: Notification) -> str:
         NotificationKind.MENTIONED: "#notes",
         NotificationKind.LEASE_ENDING: "#claim",
         NotificationKind.VERDICT_RETURNED: "#returned",
+        NotificationKind.CORRECTION_OPENED: "#correction",
     }.get(kind, "")
     return reverse("claim-workspace", args=[notification.claim_id]) + anchor

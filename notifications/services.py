@@ -124,6 +124,25 @@ def notify_verdict_corrected(*, verdict_id: int, corrects_id: int) -> list[Notif
     return told
 
 
+def notify_correction_opened(*, verdict_id: int, by_id: int) -> Notification | None:
+    """The correction's holder hears that an editor opened it, and why; an editor who holds
+    the correction they opened is not told."""
+    correction = _verdict(verdict_id)
+    if correction is None or correction.author_id == by_id:
+        return None
+    editor = User.objects.filter(pk=by_id).first()
+    return notification_create(
+        recipient_id=correction.author_id,
+        kind=NotificationKind.CORRECTION_OPENED,
+        claim_id=correction.claim_id,
+        verdict_id=correction.pk,
+        actor_id=by_id if editor else None,
+        message=f"{_name(editor)} opened a correction of your verdict on "
+        f"“{_quoted(correction.claim.text)}”: fix it and submit it for sign-off.",
+        detail=correction.correction_note,
+    )
+
+
 def notify_claim_assigned(*, claim_id: int, assignee_id: int, by_id: int) -> Notification | None:
     """The assignee hears that an editor gave them a claim; an editor who took it for
     themselves is not told."""

@@ -1298,4 +1298,5 @@ def verdict_correct(*, claim: Claim, by, comment: str) -> Verdict:
             verdict=correction,
             comment=comment,
         )
+        signals.correction_opening_announce(verdict_id=correction.pk, by_id=by.pk)
     return correction

@@ -15,6 +15,10 @@ from .models import Claim, Verdict
 # elsewhere (the matcher, against published fact-checks).
 claims_extracted = Signal()
 
+# Sent with verdict_id (the correction, a draft) and by_id (the editor) when a correction of a
+# published verdict is opened.
+correction_opened = Signal()
+
 # Sent with verdict_id when a verdict is published on a claim that had none published before.
 verdict_published = Signal()
 
@@ -54,6 +58,16 @@ def claim_assignment_announce(*, claim_id: int, assignee_id: int, by_id: int) ->
         lambda: claim_assigned.send_robust(
             sender=Claim, claim_id=claim_id, assignee_id=assignee_id, by_id=by_id
         ),
+        robust=True,
+    )
+
+
+def correction_opening_announce(*, verdict_id: int, by_id: int) -> None:
+    """Call inside the transaction that opens the correction `verdict_id`: `correction_opened`
+    is sent once it commits, never if it rolls back."""
+    transaction.on_commit(
+        # A listener's failure must not undo the opened correction.
+        lambda: correction_opened.send_robust(sender=Verdict, verdict_id=verdict_id, by_id=by_id),
         robust=True,
     )
 

@@ -176,6 +176,43 @@ def test_when_someone_else_wrote_the_correction_each_author_hears_their_part(
     assert kinds_of(alice) == ["verdict_corrected"]
 
 
+def test_the_holder_of_a_correction_is_told_it_was_opened_and_why(alice, erin, fiona, on_commit):
+    published = verdict_published(author=alice, editor=fiona)
+
+    with on_commit():
+        opened = client_for(erin).post(
+            f"/api/v1/claims/{published.claim_id}/verdict/correct/",
+            {"comment": "The monitors revised their count."},
+            format="json",
+        )
+
+    assert opened.status_code == 201, opened.json()
+    (told,) = notifications_of(alice)
+    assert told["kind"] == "correction_opened"
+    assert told["actor"] == "erin"
+    assert told["detail"] == "The monitors revised their count."
+    assert told["url"] == reverse("claim-workspace", args=[published.claim_id]) + "#correction"
+    # The editor who opened it holds nothing and is told nothing.
+    assert kinds_of(erin) == []
+
+
+def test_an_editor_holding_the_correction_they_opened_is_not_told(alice, erin, fiona, on_commit):
+    published = verdict_published(author=alice, editor=fiona)
+    # alice has left the desk: the editor opening the correction holds it.
+    user_upsert(username="alice", role=Role.API_CLIENT)
+
+    with on_commit():
+        client_for(erin).post(
+            f"/api/v1/claims/{published.claim_id}/verdict/correct/",
+            {"comment": "The monitors revised their count."},
+            format="json",
+        )
+
+    user_upsert(username="alice", role=Role.FACT_CHECKER)
+    assert kinds_of(erin) == []
+    assert kinds_of(alice) == []
+
+
 def test_the_assignee_is_told_a_claim_was_assigned_to_them(bob, erin, on_commit):
     claim = claim_queued()
 
