@@ -105,6 +105,17 @@ class FeedSubscriptionAdmin(admin.ModelAdmin):
     ]
     actions = ["refresh_now"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the services the API uses, which the form's validation has asked first.
+        # Who may is the admin's own permissions' call here, as for the other models.
+        fields = {name: form.cleaned_data[name] for name in FeedSubscriptionForm.Meta.fields}
+        if change:
+            saved = services.subscription_update(subscription=obj, **fields)
+        else:
+            saved = services.subscription_create(**fields)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
     @admin.action(description="Refresh the selected feeds now")
     def refresh_now(self, request, queryset):
         for subscription in queryset:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from factcheck.errors import InvalidInput
+from factcheck.errors import DomainError, InvalidInput
 from factcheck.fields import FormURLField
 
 from . import services
@@ -55,6 +55,27 @@ class FeedSubscriptionForm(forms.ModelForm):
             return services.subscription_url_check(url=self.cleaned_data["url"])
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict:
+        """What the subscription services would refuse, shown beside its field: the admin
+        saves through them (FeedSubscriptionAdmin.save_model)."""
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.subscription_fields_check(
+                name=data.get("name", ""),
+                url=data["url"],
+                refresh_every_minutes=data["refresh_every_minutes"],
+                besides=self.instance.pk,
+            )
+        except DomainError as refused:
+            field = next(
+                (name for name in ("refresh_every_minutes", "name") if name in refused.details),
+                "url",
+            )
+            self.add_error(field, refused.message)
+        return data
 
 
 class DismissAsCheckedForm(forms.Form):

@@ -619,6 +619,17 @@ def _check_url_free(url: str, *, besides: int | None = None) -> None:
         raise _already_subscribed(taken)
 
 
+def subscription_fields_check(
+    *, name: str, url: str, refresh_every_minutes: int, besides: int | None = None
+) -> None:
+    """What `subscription_create` and `subscription_update` refuse in a name, a (checked)
+    URL and an interval, for forms that show each refusal beside its field; `besides`: the
+    subscription being changed. Raises InvalidInput or AlreadySubscribed."""
+    _checked_name(name)
+    _checked_interval(refresh_every_minutes)
+    _check_url_free(url, besides=besides)
+
+
 def _locked_subscription(pk: int) -> FeedSubscription:
     """The subscription, locked for the rest of the caller's transaction."""
     current = FeedSubscription.objects.select_for_update().filter(pk=pk).first()

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import user_upsert
@@ -147,3 +148,65 @@ def test_a_subscription_is_refreshed_now_from_the_admin(admin_client, local_web)
     subscription.refresh_from_db()
     assert subscription.last_outcome == "succeeded"
     assert FactCheck.objects.get().subscription == subscription
+
+
+def test_the_admin_refuses_what_the_subscription_api_refuses_beside_the_field(
+    admin_client, local_web
+):
+    taken = FeedSubscription.objects.create(name="Taken", url=local_web.url_for("/feed.json"))
+    form = {"name": "Example", "is_active": "on", "publisher_name": ""}
+
+    too_rare = admin_client.post(
+        "/admin/factchecks/feedsubscription/add/",
+        {**form, "url": local_web.url_for("/other.json"), "refresh_every_minutes": "50000"},
+    )
+    twice = admin_client.post(
+        "/admin/factchecks/feedsubscription/add/",
+        {**form, "url": taken.url, "refresh_every_minutes": "60"},
+    )
+
+    assert too_rare.status_code == 200
+    assert (
+        "5 to 43,200 minutes"
+        in too_rare.context["adminform"].form.errors["refresh_every_minutes"][0]
+    )
+    assert twice.status_code == 200
+    assert "is subscribed already" in twice.context["adminform"].form.errors["url"][0]
+    assert list(FeedSubscription.objects.values_list("name", flat=True)) == ["Taken"]
+
+
+def test_a_subscription_added_and_changed_in_the_admin_goes_through_the_services(
+    admin_client, local_web
+):
+    added = admin_client.post(
+        "/admin/factchecks/feedsubscription/add/",
+        {
+            "name": "Example",
+            "url": local_web.url_for("/feed.json"),
+            "is_active": "on",
+            "refresh_every_minutes": "60",
+        },
+    )
+    assert added.status_code == 302
+    subscription = FeedSubscription.objects.get()
+    assert subscription.name == "Example"
+    FeedSubscription.objects.filter(pk=subscription.pk).update(
+        consecutive_failures=3, next_refresh_at=timezone.now()
+    )
+
+    changed = admin_client.post(
+        f"/admin/factchecks/feedsubscription/{subscription.pk}/change/",
+        {
+            "name": "Example",
+            "url": local_web.url_for("/other.json"),
+            "is_active": "on",
+            "refresh_every_minutes": "60",
+        },
+    )
+
+    assert changed.status_code == 302
+    subscription.refresh_from_db()
+    # A new URL is a new feed: read at the next sweep, its failures from none.
+    assert subscription.url.endswith("/other.json")
+    assert subscription.consecutive_failures == 0
+    assert subscription.next_refresh_at is None
