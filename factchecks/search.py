@@ -31,7 +31,6 @@ import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,6 +38,7 @@ from django.utils import timezone
 from reviews import selectors as review_selectors
 
 from .models import NEWEST_REVIEW_FIRST, FactCheck, FactCheckEmbedding, ImportSource
+from .publishers import site_of
 
 SEARCH_DEPTH = 100
 """Candidates taken from each of the matcher's retrievers (its own default is 50): up to 200
@@ -66,19 +66,17 @@ class _Filters:
     """A language subtag, lower case, or empty for any."""
     since: datetime | None
     """The oldest review asked for, or None for any age."""
+    ours: str
+    """Our own site's host."""
     ours_selected: bool
     """The site asked for is ours (or none is asked for)."""
 
 
 def site_host(text: str) -> str:
-    """The host a site or URL names, without `www.`: `www.Example.org`, `example.org:443` and
-    `https://example.org/about` all name example.org."""
-    text = text.strip()
-    try:
-        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    except ValueError:  # not a URL (an unclosed IPv6 bracket): compare it as written
-        host = text.lower()
-    return host.rstrip(".").removeprefix("www.")
+    """The host a site or URL names, as publishers' sites are keyed (`site_of`: lower case,
+    without `www.` or port): `www.Example.org`, `example.org:443` and
+    `https://example.org/about` all name example.org; text naming no host names ""."""
+    return site_of(text)[0].rstrip(".")
 
 
 def claims_search(
@@ -131,6 +129,7 @@ def _filters(*, site: str | None, language_code: str | None, max_age_days: int |
         site=host,
         language=language,
         since=since,
+        ours=ours,
         ours_selected=host is None or (bool(host) and host == ours),
     )
 
@@ -146,10 +145,10 @@ def _others(filters: _Filters) -> QuerySet[FactCheck]:
     rows = (
         FactCheck.objects.exclude(source=ImportSource.OWN).select_related("publisher").defer("raw")
     )
-    ours = site_host(review_selectors.our_publisher_site())
-    if ours:
+    if filters.ours:
         rows = rows.exclude(
-            Q(publisher__site__iexact=ours) | Q(publisher__site__istartswith=f"{ours}/")
+            Q(publisher__site__iexact=filters.ours)
+            | Q(publisher__site__istartswith=f"{filters.ours}/")
         )
     if filters.site == "":
         return rows.none()

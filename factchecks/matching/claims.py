@@ -73,15 +73,23 @@ def _store(claim: Claim, found: list, size: int) -> None:
         ClaimMatch.objects.filter(claim=claim, status=MatchStatus.SUGGESTED).exclude(
             factcheck_id__in=kept
         ).delete()
-        for match in found:
-            ClaimMatch.objects.update_or_create(
-                claim=claim,
-                factcheck=match.factcheck,
-                defaults={"score": match.score, "matched_at": now},
-                create_defaults={"score": match.score, "matched_at": now},
-            )
-        ClaimMatchRun.objects.update_or_create(
-            claim=claim, defaults={"matched_at": now, "collection_size": size}
+        # A match found again keeps its status (and who judged it); only its score moves.
+        ClaimMatch.objects.bulk_create(
+            [
+                ClaimMatch(
+                    claim=claim, factcheck=match.factcheck, score=match.score, matched_at=now
+                )
+                for match in found
+            ],
+            update_conflicts=True,
+            unique_fields=["claim", "factcheck"],
+            update_fields=["score", "matched_at"],
+        )
+        ClaimMatchRun.objects.bulk_create(
+            [ClaimMatchRun(claim=claim, matched_at=now, collection_size=size)],
+            update_conflicts=True,
+            unique_fields=["claim"],
+            update_fields=["matched_at", "collection_size"],
         )
 
 

@@ -119,7 +119,8 @@ def test_confirming_a_match_is_audited_and_lowers_the_claim_in_the_queue(ingeste
     events = client_for(alice).get(f"/api/v1/claims/{tax['id']}/events/").json()
     confirmed = [event for event in events if event["action"] == "confirm_match"]
     assert len(confirmed) == 1
-    assert TAX_FACTCHECK in confirmed[0]["comment"] or "rated it" in confirmed[0]["comment"]
+    publisher = match["factcheck"]["publisher"]["name"]
+    assert confirmed[0]["comment"].startswith(f"Confirmed as checked before: {publisher} rated it")
     # What the queue hands out first is now the claim nobody checked before.
     taken = client_for(alice).post("/api/v1/queue/next/").json()
     assert taken["id"] != tax["id"]
