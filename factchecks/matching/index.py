@@ -232,6 +232,16 @@ class MatchIndex:
             "count": len(self.ids),
             "mark": self.mark.as_json(),
             "approximate": self.ann is not None,
+            # How the graph was built (its search breadth is the config's, read at load).
+            "ann": (
+                {
+                    "connectivity": self.ann.connectivity,
+                    "expansion_add": self.ann.expansion_add,
+                    "dtype": settings.MATCH_ANN_DTYPE,
+                }
+                if self.ann is not None
+                else None
+            ),
             "bm25": {"k1": self.config.bm25_k1, "b": self.config.bm25_b},
             "built_at": timezone.now().isoformat(),
             "database": _database_identity(),
@@ -282,9 +292,7 @@ class MatchIndex:
         index._set_snapshot(ids, stamps, vectors, Mark.from_json(manifest["mark"]))
         index.lexical.load(target / "lexical")
         if manifest["approximate"]:
-            from usearch.index import Index
-
-            index.ann = Index.restore(str(target / "dense.usearch"), view=True)
+            index.ann = _usearch_index().restore(str(target / "dense.usearch"), view=True)
             # The file keeps the graph, not the search-time breadth.
             index.ann.expansion_search = config.ann_expansion_search
         index.source = str(target)
@@ -473,10 +481,18 @@ def _top_positive(scores: np.ndarray, k: int) -> list[int]:
     return [int(rows[i]) for i in _top(scores[rows], k)]
 
 
-def _build_ann(ids: np.ndarray, vectors: np.ndarray, config: MatchConfig):
+def _usearch_index():
+    """usearch's Index class, with onnxruntime loaded first: onnxruntime imported after
+    usearch's native library crashes the process (a segmentation fault in libstdc++ on
+    import, with onnxruntime 1.32 and usearch 2.26), and any code may import it later."""
+    import onnxruntime  # noqa: F401
     from usearch.index import Index
 
-    index = Index(
+    return Index
+
+
+def _build_ann(ids: np.ndarray, vectors: np.ndarray, config: MatchConfig):
+    index = _usearch_index()(
         ndim=vectors.shape[1],
         metric="ip",
         dtype=settings.MATCH_ANN_DTYPE,

@@ -387,6 +387,47 @@ def test_approximate_search_takes_over_above_the_exact_limit_and_finds_the_same(
     assert [a["matches"][0]["id"] for a in approximate] == [e["matches"][0]["id"] for e in exact]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_process_that_loads_a_saved_graph_before_its_encoder_matches(collections, settings):
+    """A worker may open the saved index (its HNSW graph) before it first embeds a text: the
+    graph's library loaded before the encoder's runtime must not bring the process down."""
+    settings.MATCH_EXACT_SEARCH_MAX = 10
+    call_command("rebuild_match_index", "--quiet", stdout=io.StringIO())
+    query = sample_queries("2a")[0]
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_database_url(),
+        MATCH_INDEX_DIR=str(settings.MATCH_INDEX_DIR),
+        MATCH_EXACT_SEARCH_MAX="10",
+        DJANGO_SETTINGS_MODULE="factcheck.settings.test",
+    )
+    script = (
+        "import django, json; django.setup()\n"
+        "from factchecks.matching.config import load_config\n"
+        "from factchecks.matching.encoder import MODEL_DIR\n"
+        "from factchecks.matching.engine import index_folder\n"
+        "from factchecks.matching.index import MatchIndex\n"
+        "version = json.loads((MODEL_DIR / 'encoder.json').read_text())['version']\n"
+        "graph = MatchIndex.load(index_folder(), config=load_config(),\n"
+        "                        encoder_version=version, dimensions=384)\n"
+        "from factchecks.selectors import matches_for_text\n"
+        f"first = matches_for_text(text={query['text']!r}, limit=1)[0]\n"
+        "print(json.dumps([graph.ann is not None, first.factcheck.external_id]))\n"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, query["vclaim_id"]]
+
+
 def _database_url() -> str:
     """The test database, as a child process connects to it."""
     params = connection.settings_dict
