@@ -15,11 +15,14 @@ Reports MAP@5 (the task's measure), MRR and P@1 on the train and dev splits for 
 dense alone, reciprocal rank fusion (k = 60) and the shipped fusion: the cosine plus a weight
 times the BM25 score divided by the sum of the query terms' idf.
 
---fit chooses that weight on the train splits (the mean of the two collections' MAP@5), fits
-the score's calibration on them (a logistic regression over the fused value and its margin
-over the best other candidate, labels: right or not; each train query asked as it is and again
-with its right fact-checks removed), and chooses the thresholds on the dev splits with the
-same simulation of claims never checked: each dev query is asked twice, once as it is and
+--fit chooses that weight on the dev splits (the mean of the two collections' MAP@5;
+--weight-split train chooses it on the train splits, which flatter an encoder fine-tuned on
+them and so under-weight BM25), reports what that choice is worth on dev queries it was not
+made on (split-half: chosen on a random half, measured on the other, 200 times), fits the
+score's calibration on the train splits (a logistic regression over the fused value and its
+margin over the best other candidate, labels: right or not; each train query asked as it is
+and again with its right fact-checks removed), and chooses the thresholds on the dev splits
+with the same simulation of claims never checked: each dev query is asked twice, once as it is and
 once with its right fact-checks taken out of the collection, where the best remaining
 candidate is a wrong suggestion by construction. `suggest` is the lowest score at which
 suggestions (top-1 at or above it) are right at least SUGGEST_PRECISION of the time;
@@ -53,6 +56,9 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
 SUGGEST_PRECISION = 0.90
 CONFIDENT_PRECISION = 0.95
 RRF_K = 60
+# The split-half estimate of a weight chosen on dev (see split_half_estimate).
+SPLIT_HALF_ROUNDS = 200
+SPLIT_HALF_SEED = 20210902
 
 
 # --- data --------------------------------------------------------------------------------
@@ -263,22 +269,58 @@ def fused_ranking(config) -> callable:
     return rank
 
 
-def choose_bm25_weight(reports: dict) -> tuple[float, dict]:
-    """The weight that maximises the mean of the collections' train MAP@5 (each collection
-    counts once, whatever its number of queries)."""
+def choose_bm25_weight(
+    reports: dict, split: str, subsets: dict[str, set[str]] | None = None
+) -> tuple[float, dict]:
+    """The weight that maximises the mean of the collections' MAP@5 on `split` (each
+    collection counts once, whatever its number of queries), over `subsets` of its queries
+    where given."""
     results = {}
     for weight in BM25_WEIGHTS:
         per_task = []
         for task, report in reports.items():
-            _rows, relevant = queries(task, "train")
-            rankings = {
-                q: ranked_by(cs, (lambda c, b: c + weight * b)(*columns(cs)))
-                for q, cs in report["splits"]["train"]["candidates"].items()
-            }
-            per_task.append(measures(rankings, relevant)["map@5"])
+            per_task.append(_fused_map(report, task, split, weight, (subsets or {}).get(task)))
         results[weight] = float(np.mean(per_task))
     best = max(results, key=lambda w: (results[w], -abs(w - 1.0)))
     return best, results
+
+
+def _fused_map(report: dict, task: str, split: str, weight: float, only: set[str] | None):
+    _rows, relevant = queries(task, split)
+    rankings = {
+        q: ranked_by(cs, (lambda c, b: c + weight * b)(*columns(cs)))
+        for q, cs in report["splits"][split]["candidates"].items()
+        if only is None or q in only
+    }
+    return measures(rankings, {q: relevant[q] for q in rankings})["map@5"]
+
+
+def split_half_estimate(reports: dict, *, rounds: int = SPLIT_HALF_ROUNDS) -> dict:
+    """What choosing the weight on dev is worth on dev queries it was not chosen on: each
+    round halves each collection's dev queries at random, chooses the weight on one half
+    and measures MAP@5 on the other."""
+    rng = np.random.default_rng(SPLIT_HALF_SEED)
+    held_out: dict[str, list[float]] = {task: [] for task in reports}
+    weights = []
+    for _round in range(rounds):
+        chosen, measured = {}, {}
+        for task, report in reports.items():
+            ids = sorted(report["splits"]["dev"]["candidates"])
+            picked = set(rng.permutation(len(ids))[: len(ids) // 2].tolist())
+            chosen[task] = {q for i, q in enumerate(ids) if i in picked}
+            measured[task] = {q for i, q in enumerate(ids) if i not in picked}
+        weight, _results = choose_bm25_weight(reports, "dev", chosen)
+        weights.append(weight)
+        for task, report in reports.items():
+            held_out[task].append(_fused_map(report, task, "dev", weight, measured[task]))
+    return {
+        "rounds": rounds,
+        "weights": {"min": min(weights), "median": float(np.median(weights)), "max": max(weights)},
+        "map@5": {
+            task: {"mean": round(float(np.mean(v)), 4), "sd": round(float(np.std(v)), 4)}
+            for task, v in held_out.items()
+        },
+    }
 
 
 def calibration_rows(reports: dict, split: str, bm25_weight: float):
@@ -416,6 +458,13 @@ def main() -> int:
     parser.add_argument(
         "--keep", type=Path, help="also write each collection's candidates here (JSON)"
     )
+    parser.add_argument(
+        "--weight-split",
+        choices=SPLITS,
+        default="dev",
+        help="with --fit: the split the fusion weight is chosen on (default dev: the encoder "
+        "is fine-tuned on the train queries, whose cosines then flatter it)",
+    )
     parser.add_argument("--child", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -429,7 +478,7 @@ def main() -> int:
     }
     weights = None
     if arguments.fit:
-        weight, weights = choose_bm25_weight(reports)
+        weight, weights = choose_bm25_weight(reports, arguments.weight_split)
         config["fusion"] = {"cosine": 1.0, "bm25": weight}
         features, labels = calibration_rows(reports, "train", weight)
         w = fit_logistic(features, labels)
@@ -479,6 +528,8 @@ def main() -> int:
         "calibration_weights": config["calibration"],
         "thresholds": thresholds,
         "bm25_weight_search": weights,
+        "bm25_weight_split": arguments.weight_split if arguments.fit else None,
+        "dev_split_half": split_half_estimate(reports) if set(reports) == set(TASKS) else None,
         "measures": table(reports, serving),
         "calibration": calibration,
         "collections": {

@@ -14,7 +14,11 @@ the `tokenizers` library; no torch at run time.
 (a query and the text embedded of its fact-check, the claim and the headline; the other
 fact-checks of the batch are the negatives: MultipleNegativesRankingLoss written out in torch),
 EPOCHS epochs, batch BATCH_SIZE, AdamW, linear warm-up and decay, seeds fixed. The dev splits
-are never trained on. About 5 minutes on two idle cores.
+are never trained on. About 5 minutes on two idle cores. --hard-negatives N adds to each pair
+the N wrong fact-checks that the untrained model and BM25 rank highest for its query (mined
+once, before training: about 10 minutes of CPU), which the query must also tell apart from
+its own; --layers N keeps the first N of the six transformer layers (a text embeds in N/6 of
+the time) and fine-tunes them alone.
 
 Writes encoder.int8.onnx, tokenizer.json and encoder.json into --output-dir, and prints how
 far the int8 vectors lie from the float32 model's (cosine on CLEF sentences), so that a
@@ -58,6 +62,10 @@ LEARNING_RATE = 2e-5
 WARMUP_FRACTION = 0.1
 # Cosines times this are the logits of the contrastive loss (sentence-transformers' default).
 SCALE = 20.0
+# Hard negatives (--hard-negatives): mined by the untrained encoder's cosine plus this times
+# normalised BM25 (the zero-shot fusion's weight), from each query's best MINING_DEPTH.
+MINING_BM25_WEIGHT = 1.25
+MINING_DEPTH = 20
 
 
 def set_seeds() -> None:
@@ -108,33 +116,111 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def training_pairs() -> list[tuple[str, str]]:
-    """(query as the service cleans it, fact-check text as the service embeds it), one per
-    relevant fact-check of each train query."""
+def training_examples(hard_negatives: int, model) -> list[tuple[str, str, list[str]]]:
+    """(query, relevant fact-check's text, `hard_negatives` wrong fact-checks' texts) per
+    relevant fact-check of each train query. The wrong ones are those the untrained encoder
+    and BM25, fused as the service fuses them (MINING_BM25_WEIGHT), rank highest for the
+    query in its own collection: the confusions fine-tuning should undo. A wrong fact-check
+    whose text is the right one's (collections hold duplicates) is passed over."""
     sys.path.insert(0, str(REPO_ROOT))
-    from factchecks.matching.documents import dense_text, query_text
+    from factchecks.matching.documents import dense_text, lexical_text, query_text
 
-    pairs = []
+    examples = []
     for name in TRAIN_COLLECTIONS:
         folder = DATA_DIR / name
-        claims = {
-            row["vclaim_id"]: dense_text(row["vclaim"], row.get("title", ""))
-            for row in read_tsv(folder / "vclaims.tsv")
+        rows = read_tsv(folder / "vclaims.tsv")
+        ids = [row["vclaim_id"] for row in rows]
+        texts = [dense_text(row["vclaim"], row.get("title", "")) for row in rows]
+        claims = dict(zip(ids, texts, strict=True))
+        queries = {
+            row["query_id"]: query_text(row["text"])
+            for row in read_tsv(folder / "queries-train.tsv")
         }
-        texts = {row["query_id"]: row["text"] for row in read_tsv(folder / "queries-train.tsv")}
-        for row in read_tsv(folder / "qrels-train.tsv"):
-            pairs.append((query_text(texts[row["query_id"]]), claims[row["vclaim_id"]]))
-    return pairs
+        qrels = [
+            (row["query_id"], row["vclaim_id"]) for row in read_tsv(folder / "qrels-train.tsv")
+        ]
+        relevant: dict[str, set[str]] = {}
+        for query_id, vclaim_id in qrels:
+            relevant.setdefault(query_id, set()).add(vclaim_id)
+        ranked: dict[str, list[int]] = {}
+        if hard_negatives:
+            lexical = [
+                lexical_text(row["vclaim"], row.get("title", ""), row.get("subtitle", ""))
+                for row in rows
+            ]
+            ranked = mine(model, texts, lexical, queries)
+        # In the qrels' order: without negatives, the pairs and so the batches are the
+        # plain recipe's.
+        for query_id, vclaim_id in qrels:
+            wanted = relevant[query_id]
+            right_texts = {claims[v] for v in wanted}
+            negatives = [
+                texts[i]
+                for i in ranked.get(query_id, [])
+                if ids[i] not in wanted and texts[i] not in right_texts
+            ][:hard_negatives]
+            examples.append((queries[query_id], claims[vclaim_id], negatives))
+    return examples
 
 
-def fine_tune(model, base_dir: Path) -> dict:
+def mine(model, texts: list[str], lexical: list[str], queries: dict[str, str]) -> dict:
+    """Each query's best MINING_DEPTH fact-checks by the untrained model's cosine plus
+    MINING_BM25_WEIGHT times normalised BM25 (the service's LexicalIndex)."""
+    import torch
+    from transformers import AutoTokenizer
+
+    from factchecks.matching.lexical import LexicalIndex
+
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()))
+
+    def embed(batch_texts: list[str]) -> np.ndarray:
+        # Batched by length, so that a batch pads to little more than its texts.
+        order = sorted(range(len(batch_texts)), key=lambda i: len(batch_texts[i]))
+        out = np.zeros((len(batch_texts), 384), dtype=np.float32)
+        with torch.no_grad():
+            for start in range(0, len(order), 128):
+                rows = order[start : start + 128]
+                batch = tokenizer(
+                    [batch_texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_LENGTH,
+                    return_tensors="pt",
+                )
+                out[rows] = model(batch["input_ids"], batch["attention_mask"]).numpy()
+        return out
+
+    model.eval()
+    documents = embed(texts)
+    index = LexicalIndex(k1=1.2, b=0.75)
+    index.build(lexical)
+    query_ids = sorted(queries)
+    vectors = embed([queries[q] for q in query_ids])
+    ranked = {}
+    for query_id, vector in zip(query_ids, vectors, strict=True):
+        terms = index.query_terms(queries[query_id])
+        bm25 = index.snapshot_scores(terms) / max(index.idf_sum(terms), 1e-6)
+        fused = documents @ vector + MINING_BM25_WEIGHT * bm25
+        best = np.argpartition(-fused, MINING_DEPTH)[:MINING_DEPTH]
+        ranked[query_id] = [int(i) for i in best[np.argsort(-fused[best], kind="stable")]]
+    model.train()
+    return ranked
+
+
+def keep_layers(model, layers: int) -> None:
+    """Keep the first `layers` transformer layers: each costs a sixth of the time a text
+    takes to embed, and fine-tuning teaches the shorter stack to stand for the whole."""
+    model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+    model.bert.config.num_hidden_layers = layers
+
+
+def fine_tune(model, base_dir: Path, examples: list[tuple[str, str, list[str]]]) -> dict:
     import torch
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
-    pairs = training_pairs()
     rng = random.Random(SEED)
-    steps = EPOCHS * ((len(pairs) + BATCH_SIZE - 1) // BATCH_SIZE)
+    steps = EPOCHS * ((len(examples) + BATCH_SIZE - 1) // BATCH_SIZE)
     optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)
     warmup = max(1, int(WARMUP_FRACTION * steps))
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -151,12 +237,14 @@ def fine_tune(model, base_dir: Path) -> dict:
     model.train()
     losses = []
     for _epoch in range(EPOCHS):
-        order = list(range(len(pairs)))
+        order = list(range(len(examples)))
         rng.shuffle(order)
         for start in range(0, len(order), BATCH_SIZE):
-            batch = [pairs[i] for i in order[start : start + BATCH_SIZE]]
-            queries = encode([q for q, _d in batch])
-            documents = encode([d for _q, d in batch])
+            batch = [examples[i] for i in order[start : start + BATCH_SIZE]]
+            queries = encode([q for q, _d, _n in batch])
+            # The batch's right fact-checks, then its mined wrong ones: each query is to pick
+            # its own among all of them.
+            documents = encode([d for _q, d, _n in batch] + [n for *_x, ns in batch for n in ns])
             logits = SCALE * queries @ documents.T
             targets = torch.arange(len(batch))
             loss = torch.nn.functional.cross_entropy(logits, targets)
@@ -167,7 +255,9 @@ def fine_tune(model, base_dir: Path) -> dict:
             losses.append(float(loss))
     model.eval()
     return {
-        "pairs": len(pairs),
+        "pairs": len(examples),
+        "hard_negatives": max((len(negatives) for *_x, negatives in examples), default=0),
+        "layers": len(model.bert.encoder.layer),
         "steps": steps,
         "first_loss": round(float(np.mean(losses[:10])), 4),
         "last_loss": round(float(np.mean(losses[-10:])), 4),
@@ -247,6 +337,16 @@ def main() -> int:
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--sample-dir", type=Path, default=DEFAULT_SAMPLE)
     parser.add_argument("--fine-tune", action="store_true", help="train on CLEF train first")
+    parser.add_argument(
+        "--hard-negatives",
+        type=int,
+        default=0,
+        help="with --fine-tune: mined wrong fact-checks added to each training pair",
+    )
+    parser.add_argument(
+        "--layers", type=int, help="with --fine-tune: keep this many transformer layers"
+    )
+    parser.add_argument("--version", help="the encoder's version (default: by the recipe)")
     arguments = parser.parse_args()
     set_seeds()
     output_dir: Path = arguments.output_dir
@@ -259,8 +359,13 @@ def main() -> int:
         import torch
 
         torch.set_num_threads(2)
-        training = fine_tune(model, base_dir)
+        # Negatives are mined by the whole untrained model, before any layer is dropped.
+        examples = training_examples(arguments.hard_negatives, model)
+        if arguments.layers:
+            keep_layers(model, arguments.layers)
+        training = fine_tune(model, base_dir, examples)
         version = FINE_TUNED_VERSION
+    version = arguments.version or version
     with tempfile.TemporaryDirectory() as work:
         fp32 = Path(work) / "encoder.fp32.onnx"
         export(model, fp32)
@@ -278,6 +383,7 @@ def main() -> int:
         "model_file": MODEL_FILE,
         "tokenizer_file": TOKENIZER_FILE,
         "dimensions": 384,
+        "layers": len(model.bert.encoder.layer),
         "max_length": MAX_LENGTH,
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "fine_tuned": training,
