@@ -256,6 +256,10 @@ def fill_collection(size: int) -> dict:
 
 
 def ensure_saved_index(size: int, folder: Path) -> dict:
+    """The saved index of the collection, built again when the encoder or the graph's
+    parameters (matching.json's `ann`, MATCH_ANN_DTYPE) differ from the saved one's."""
+    from django.conf import settings
+
     from factchecks.matching.config import load_config
     from factchecks.matching.encoder import get_encoder
     from factchecks.matching.engine import build_index
@@ -264,7 +268,21 @@ def ensure_saved_index(size: int, folder: Path) -> dict:
     try:
         name = (folder / CURRENT_FILE).read_text(encoding="utf-8").strip()
         manifest = json.loads((folder / name / MANIFEST_FILE).read_text(encoding="utf-8"))
-        if manifest["count"] == size and manifest["encoder_version"] == get_encoder().version:
+        config = load_config()
+        graph = (
+            {
+                "connectivity": config.ann_connectivity,
+                "expansion_add": config.ann_expansion_add,
+                "dtype": settings.MATCH_ANN_DTYPE,
+            }
+            if size > settings.MATCH_EXACT_SEARCH_MAX
+            else None
+        )
+        if (
+            manifest["count"] == size
+            and manifest["encoder_version"] == get_encoder().version
+            and manifest.get("ann") == graph
+        ):
             return {"built": False, "approximate": manifest["approximate"]}
     except (OSError, ValueError, KeyError):
         pass

@@ -8,7 +8,8 @@ the `tokenizers` library; no torch at run time.
     python3.11 -m venv .venv-train
     .venv-train/bin/pip install -r training/requirements-train.txt
     nice -n 19 .venv-train/bin/python training/export_embedding_model.py              # zero-shot
-    nice -n 19 .venv-train/bin/python training/export_embedding_model.py --fine-tune  # shipped
+    nice -n 19 .venv-train/bin/python training/export_embedding_model.py --fine-tune \
+        --hard-negatives 1                                                          # shipped
 
 --fine-tune first trains the encoder contrastively on the CLEF 2021 2A and 2B train queries
 (a query and the text embedded of its fact-check, the claim and the headline; the other
@@ -54,6 +55,7 @@ CONFIG_FILE = "encoder.json"
 MAX_LENGTH = 128
 VERSION = "minilm-l6-v2-int8-1"
 FINE_TUNED_VERSION = "minilm-l6-v2-clef-ft-int8-1"
+HARD_NEGATIVES_VERSION = "minilm-l6-v2-clef-hn-int8-1"
 DATA_DIR = REPO_ROOT.parent / "shared" / "datasets" / "claim-matching"
 TRAIN_COLLECTIONS = ("clef2021-task2a-en", "clef2021-task2b-en")
 EPOCHS = 2
@@ -364,7 +366,7 @@ def main() -> int:
         if arguments.layers:
             keep_layers(model, arguments.layers)
         training = fine_tune(model, base_dir, examples)
-        version = FINE_TUNED_VERSION
+        version = HARD_NEGATIVES_VERSION if arguments.hard_negatives else FINE_TUNED_VERSION
     version = arguments.version or version
     with tempfile.TemporaryDirectory() as work:
         fp32 = Path(work) / "encoder.fp32.onnx"
