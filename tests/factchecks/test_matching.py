@@ -326,12 +326,6 @@ def test_a_process_that_starts_loads_the_saved_index_and_catches_up(
     # Written after the save: the new process must find it in the database.
     erin_client.post("/api/v1/factchecks/imports/", {"document": claimreview()}, format="json")
     query = sample_queries("2b")[1]
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=_database_url(),
-        MATCH_INDEX_DIR=str(settings.MATCH_INDEX_DIR),
-        DJANGO_SETTINGS_MODULE="factcheck.settings.test",
-    )
     script = (
         "import django, json; django.setup()\n"
         "from factchecks.matching.engine import get_matcher\n"
@@ -343,14 +337,7 @@ def test_a_process_that_starts_loads_the_saved_index_and_catches_up(
         "                  index.source, len(index.ids), index.delta_size]))\n"
     )
 
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _run_in_new_process(script, settings)
 
     assert done.returncode == 0, done.stderr
     first, toll, source, snapshot, delta = json.loads(done.stdout.splitlines()[-1])
@@ -394,13 +381,6 @@ def test_a_process_that_loads_a_saved_graph_before_its_encoder_matches(collectio
     settings.MATCH_EXACT_SEARCH_MAX = 10
     call_command("rebuild_match_index", "--quiet", stdout=io.StringIO())
     query = sample_queries("2a")[0]
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=_database_url(),
-        MATCH_INDEX_DIR=str(settings.MATCH_INDEX_DIR),
-        MATCH_EXACT_SEARCH_MAX="10",
-        DJANGO_SETTINGS_MODULE="factcheck.settings.test",
-    )
     script = (
         "import django, json; django.setup()\n"
         "from factchecks.matching.config import load_config\n"
@@ -415,7 +395,22 @@ def test_a_process_that_loads_a_saved_graph_before_its_encoder_matches(collectio
         "print(json.dumps([graph.ann is not None, first.factcheck.external_id]))\n"
     )
 
-    done = subprocess.run(
+    done = _run_in_new_process(script, settings, MATCH_EXACT_SEARCH_MAX="10")
+
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, query["vclaim_id"]]
+
+
+def _run_in_new_process(script: str, settings, **environment) -> subprocess.CompletedProcess:
+    """`script` in a Python process of its own, on the test database and index folder."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_database_url(),
+        MATCH_INDEX_DIR=str(settings.MATCH_INDEX_DIR),
+        DJANGO_SETTINGS_MODULE="factcheck.settings.test",
+        **environment,
+    )
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=PROJECT,
         env=env,
@@ -423,9 +418,6 @@ def test_a_process_that_loads_a_saved_graph_before_its_encoder_matches(collectio
         text=True,
         timeout=120,
     )
-
-    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
-    assert json.loads(done.stdout.splitlines()[-1]) == [True, query["vclaim_id"]]
 
 
 def _database_url() -> str:
