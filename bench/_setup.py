@@ -138,3 +138,27 @@ def start_page_server(page_for, *, delay: float = 0.0):
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def generate_articles(cursor, articles: int, per: int) -> None:
+    """Empty the review tables, then write `articles` extracted articles in SQL, ids in order
+    from 1, each of `per` sentences 'Officials said NNNNNNN strikes hit targets.' numbered
+    (article - 1) * 10 + sentence."""
+    cursor.execute(
+        "TRUNCATE reviews_reviewevent, reviews_evidencelink, reviews_verdict, reviews_claim, "
+        "articles_articlelink, articles_article RESTART IDENTITY CASCADE"
+    )
+    cursor.execute(
+        """
+        INSERT INTO articles_article (source_url, canonical_url, title, byline, publisher,
+            language, input_format, raw_content, body, content_hash, ingest_state,
+            ingest_error, extractor_version, created_at, updated_at)
+        SELECT '', '', 'Generated ' || a, '', '', 'en', 'text', '',
+               (SELECT string_agg('Officials said ' || lpad((a * 10 + c)::text, 7, '0')
+                                  || ' strikes hit targets.', ' ' ORDER BY c)
+                  FROM generate_series(0, %(per)s - 1) c),
+               md5(a::text) || md5('x' || a::text), 'extracted', '', '', now(), now()
+          FROM generate_series(0, %(articles)s - 1) a ORDER BY a
+        """,
+        {"articles": articles, "per": per},
+    )

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 import psycopg2
-from _setup import bench_env, percentile, prepare_database, setup_django
+from _setup import bench_env, generate_articles, percentile, prepare_database, setup_django
 
 TARGET_MS = 200.0
 SENTENCE = "Officials said {:07d} strikes hit targets."  # fixed length: offsets are arithmetic
@@ -180,24 +180,7 @@ def generate_desk(dsn: str, size: int, checkers: list[int], editors: list[int]) 
             )  # fmt: skip
             desk.event_count += 1
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE reviews_reviewevent, reviews_evidencelink, reviews_verdict, reviews_claim, "
-            "articles_articlelink, articles_article RESTART IDENTITY CASCADE"
-        )
-        cursor.execute(
-            """
-            INSERT INTO articles_article (source_url, canonical_url, title, byline, publisher,
-                language, input_format, raw_content, body, content_hash, ingest_state,
-                ingest_error, extractor_version, created_at, updated_at)
-            SELECT '', '', 'Generated ' || a, '', '', 'en', 'text', '',
-                   (SELECT string_agg('Officials said ' || lpad((a * 10 + c)::text, 7, '0')
-                                      || ' strikes hit targets.', ' ' ORDER BY c)
-                      FROM generate_series(0, %(per)s - 1) c),
-                   md5(a::text) || md5('x' || a::text), 'extracted', '', '', now(), now()
-              FROM generate_series(0, %(articles)s - 1) a ORDER BY a
-            """,
-            {"articles": -(-size // CLAIMS_PER_ARTICLE), "per": CLAIMS_PER_ARTICLE},
-        )
+        generate_articles(cursor, -(-size // CLAIMS_PER_ARTICLE), CLAIMS_PER_ARTICLE)
         for table, columns, rows in (
             (
                 "reviews_claim",

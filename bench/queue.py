@@ -23,7 +23,14 @@ import time
 
 import _setup  # noqa: F401  (before any import of `queue`: see its docstring)
 import psycopg2
-from _setup import bench_env, percentile, prepare_database, setup_django, start_gunicorn
+from _setup import (
+    bench_env,
+    generate_articles,
+    percentile,
+    prepare_database,
+    setup_django,
+    start_gunicorn,
+)
 from _wrk import ensure_wrk, run_wrk
 
 SENTENCE = "Officials said {:07d} strikes hit targets."  # fixed length: offsets are arithmetic
@@ -35,24 +42,7 @@ def generate_queue(dsn: str, size: int) -> None:
     articles = size // CLAIMS_PER_ARTICLE
     length = len(SENTENCE.format(0))
     with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE reviews_reviewevent, reviews_evidencelink, reviews_verdict, reviews_claim, "
-            "articles_articlelink, articles_article RESTART IDENTITY CASCADE"
-        )
-        cursor.execute(
-            """
-            INSERT INTO articles_article (source_url, canonical_url, title, byline, publisher,
-                language, input_format, raw_content, body, content_hash, ingest_state,
-                ingest_error, extractor_version, created_at, updated_at)
-            SELECT '', '', 'Generated ' || a, '', '', 'en', 'text', '',
-                   (SELECT string_agg('Officials said ' || lpad((a * 10 + c)::text, 7, '0')
-                                      || ' strikes hit targets.', ' ' ORDER BY c)
-                      FROM generate_series(0, %(per)s - 1) c),
-                   md5(a::text) || md5('x' || a::text), 'extracted', '', '', now(), now()
-              FROM generate_series(0, %(articles)s - 1) a
-            """,
-            {"articles": articles, "per": CLAIMS_PER_ARTICLE},
-        )
+        generate_articles(cursor, articles, CLAIMS_PER_ARTICLE)
         cursor.execute(
             """
             INSERT INTO reviews_claim (article_id, text, start, "end", kind, claimant, quantities,

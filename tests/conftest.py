@@ -4,6 +4,7 @@ alice and bob check facts, erin edits, newsbot is an API client, mallory holds n
 """
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -83,6 +84,18 @@ def client_for(user) -> APIClient:
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(username=user.username)}")
     return client
+
+
+@pytest.fixture
+def signed_in():
+    """A test client with the given user's session (as after signing in on the page)."""
+
+    def client_for_user(user, *, enforce_csrf_checks: bool = False) -> Client:
+        client = Client(enforce_csrf_checks=enforce_csrf_checks)
+        client.force_login(user)
+        return client
+
+    return client_for_user
 
 
 @pytest.fixture

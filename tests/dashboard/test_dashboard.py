@@ -32,16 +32,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def signed_in():
-    def client_for_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client_for_user
-
-
-@pytest.fixture
 def desk(alice, bob, erin, fiona):
     return desk_history(alice=alice, bob=bob, erin=erin, fiona=fiona)
 

@@ -15,7 +15,6 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db.models import F
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from werkzeug import Response
@@ -82,18 +81,6 @@ def page(html: str = REPORT_PAGE) -> Response:
 
 def status(code: int) -> Response:
     return Response(f"Status {code}", status=code)
-
-
-@pytest.fixture
-def signed_in():
-    """A test client with the given user's session, as after signing in on the page."""
-
-    def client_for_user(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client_for_user
 
 
 @pytest.fixture

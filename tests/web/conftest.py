@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from articles.extraction.claims import ClaimKind, ExtractedClaim
 
@@ -34,18 +33,6 @@ def browser_type_launch_args(browser_type_launch_args, chromium_installed):
         "executable_path": str(CHROMIUM),
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
-
-
-@pytest.fixture
-def signed_in():
-    """A test client with the given user's session (as after signing in on the page)."""
-
-    def client_for_user(user, *, enforce_csrf_checks: bool = False) -> Client:
-        client = Client(enforce_csrf_checks=enforce_csrf_checks)
-        client.force_login(user)
-        return client
-
-    return client_for_user
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
