@@ -231,6 +231,11 @@ def _grid(ticks: Sequence[float], y, *, left: float, right: float) -> SafeString
     )
 
 
+def _axis(*, left: float, right: float, y: float) -> SafeString:
+    """The chart's baseline, from `left` to `right` at height `y`."""
+    return el("g", el("line", x1=left, x2=right, y1=y, y2=y), class_="axis")
+
+
 # --- 1. claims entering and leaving a state: a panel per state ------------------------------
 
 FLOW_WIDTH, FLOW_HEIGHT = 320, 150
@@ -302,7 +307,7 @@ def flow_panel(flow: StateFlow, days: Sequence[date], *, chart_id: str) -> SafeS
         el("text", str(peak), class_="tick", x=FLOW_LEFT - 4, y=FLOW_TOP + 8, text_anchor="end"),
         el("text", str(peak), class_="tick", x=FLOW_LEFT - 4, y=FLOW_BOTTOM, text_anchor="end"),
         *bars,
-        el("g", el("line", x1=FLOW_LEFT, x2=right, y1=baseline, y2=baseline), class_="axis"),
+        _axis(left=FLOW_LEFT, right=right, y=baseline),
         el("text", short_date(days[0]), class_="tick", x=FLOW_LEFT, y=FLOW_HEIGHT - 4),
         el(
             "text",
@@ -424,17 +429,7 @@ def ratings_chart(ratings: RatingWeeks, *, chart_id: str = "published-by-rating"
         chart_id,
         el("defs", *(pattern(f"{chart_id}-{v}", *RATING_STYLES[v]) for v, _ in ratings.ratings)),
         _grid(ticks, y, left=WEEKS_LEFT, right=WEEKS_WIDTH - WEEKS_RIGHT),
-        el(
-            "g",
-            el(
-                "line",
-                x1=WEEKS_LEFT,
-                x2=WEEKS_WIDTH - WEEKS_RIGHT,
-                y1=WEEKS_BOTTOM,
-                y2=WEEKS_BOTTOM,
-            ),
-            class_="axis",
-        ),
+        _axis(left=WEEKS_LEFT, right=WEEKS_WIDTH - WEEKS_RIGHT, y=WEEKS_BOTTOM),
         *marks,
         el("text", "Week beginning", class_="tick", x=WEEKS_LEFT, y=WEEKS_HEIGHT - 4),
         title="Verdicts published per week, by rating",
@@ -598,17 +593,7 @@ def trend_chart(trend: TimeTrend) -> Chart:
     drawing = svg(
         chart_id,
         _grid(ticks, y, left=TREND_LEFT, right=TREND_WIDTH - TREND_RIGHT),
-        el(
-            "g",
-            el(
-                "line",
-                x1=TREND_LEFT,
-                x2=TREND_WIDTH - TREND_RIGHT,
-                y1=TREND_BOTTOM,
-                y2=TREND_BOTTOM,
-            ),
-            class_="axis",
-        ),
+        _axis(left=TREND_LEFT, right=TREND_WIDTH - TREND_RIGHT, y=TREND_BOTTOM),
         el("text", unit_name, class_="tick", x=0, y=TREND_TOP - 8),
         *marks,
         *week_labels,

@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,6 +71,8 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+# Read once: the weight search and the split-half estimate ask for a split thousands of times.
+@cache
 def queries(task: str, split: str) -> tuple[list[dict[str, str]], dict[str, set[str]]]:
     folder = DATA_DIR / TASKS[task]
     relevant: dict[str, set[str]] = {}

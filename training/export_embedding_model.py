@@ -178,7 +178,7 @@ def mine(model, texts: list[str], lexical: list[str], queries: dict[str, str]) -
     def embed(batch_texts: list[str]) -> np.ndarray:
         # Batched by length, so that a batch pads to little more than its texts.
         order = sorted(range(len(batch_texts)), key=lambda i: len(batch_texts[i]))
-        out = np.zeros((len(batch_texts), 384), dtype=np.float32)
+        out = np.zeros((len(batch_texts), model.bert.config.hidden_size), dtype=np.float32)
         with torch.no_grad():
             for start in range(0, len(order), 128):
                 rows = order[start : start + 128]
@@ -205,7 +205,6 @@ def mine(model, texts: list[str], lexical: list[str], queries: dict[str, str]) -
         fused = documents @ vector + MINING_BM25_WEIGHT * bm25
         best = np.argpartition(-fused, MINING_DEPTH)[:MINING_DEPTH]
         ranked[query_id] = [int(i) for i in best[np.argsort(-fused[best], kind="stable")]]
-    model.train()
     return ranked
 
 
