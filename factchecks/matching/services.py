@@ -44,21 +44,17 @@ def factcheck_embeddings_write(
 
 def _write_batch(ids: list[int], encoder: Encoder) -> int:
     rows = FactCheck.objects.filter(pk__in=ids).values_list("pk", "claim_text", "headline")
-    stored = dict(
-        FactCheckEmbedding.objects.filter(factcheck_id__in=ids).values_list(
-            "factcheck_id", "text_digest"
-        )
-    )
-    stored_versions = dict(
-        FactCheckEmbedding.objects.filter(factcheck_id__in=ids).values_list(
-            "factcheck_id", "model_version"
-        )
-    )
+    stored = {
+        factcheck_id: (digest, version)
+        for factcheck_id, digest, version in FactCheckEmbedding.objects.filter(
+            factcheck_id__in=ids
+        ).values_list("factcheck_id", "text_digest", "model_version")
+    }
     todo: list[tuple[int, str, str]] = []
     for pk, claim, headline in rows:
         text = dense_text(claim, headline)
         digest = text_digest(text)
-        if stored.get(pk) == digest and stored_versions.get(pk) == encoder.version:
+        if stored.get(pk) == (digest, encoder.version):
             continue
         todo.append((pk, text, digest))
     if not todo:
