@@ -366,6 +366,9 @@ def webhook_payload(row: dict, *, corrects_id: int | None) -> dict[str, Any]:
             "signed_off_by": row["signed_off_by__username"],
             "article": {"url": urls.article(row), "title": row["claim__article__title"]},
             "corrects_verdict_id": corrects_id,
+            # Why the earlier verdict was corrected, as the public page says it; empty for a
+            # first publication (the API's verdict items carry the same pair).
+            "correction_note": row["correction_note"] if corrects_id is not None else "",
         },
         "claimreview": _claimreview(row, urls),
     }

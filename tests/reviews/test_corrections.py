@@ -446,6 +446,7 @@ def test_subscribers_are_sent_the_correction_with_the_verdict_it_corrects(
     assert sent["event"] == "verdict.corrected"
     assert sent["verdict"]["id"] == correction_id
     assert sent["verdict"]["corrects_verdict_id"] == original.pk
+    assert sent["verdict"]["correction_note"] == REASON
     assert sent["verdict"]["rating"] == "false"
     assert sent["claimreview"]["dateModified"] != sent["claimreview"]["datePublished"]
     assert Delivery.objects.get(verdict_id=correction_id).state == "delivered"

@@ -54,6 +54,7 @@ def test_a_publication_is_posted_signed_to_each_active_subscriber(receiver, publ
     assert sent["verdict"]["signed_off_by"] == "erin"
     assert sent["verdict"]["public_url"].endswith(f"/verdicts/{verdict.pk}/")
     assert sent["verdict"]["corrects_verdict_id"] is None
+    assert sent["verdict"]["correction_note"] == ""
     assert sent["claimreview"]["@type"] == "ClaimReview"
     assert sent["claimreview"]["reviewRating"]["alternateName"] == "Mostly false"
     delivery.refresh_from_db()
