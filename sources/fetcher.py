@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sources.fetching.content import extract_content
-from sources.fetching.errors import FetchErrorKind, FetchFailure
+from sources.fetching.errors import (
+    FetchErrorKind,
+    FetchFailure,
+    is_http_status,
+    retryable_status,
+)
 from sources.fetching.policy import FetchPolicy, Resolver, policy_from_settings, resolve_host
 from sources.fetching.transport import (
     NETWORK_ERRORS,
@@ -57,12 +62,14 @@ __all__ = [
     "connection_to",
     "fetch_response",
     "fetch_url",
+    "is_http_status",
     "network_failure",
     "normalize_url",
     "parse_fetch_target",
     "parse_retry_after",
     "policy_from_settings",
     "resolve_host",
+    "retryable_status",
     "validate_fetchable_url",
 ]
 

@@ -27,10 +27,12 @@ from sources.fetcher import (
     SocketWatchdog,
     checked_addresses,
     connection_to,
+    is_http_status,
     network_failure,
     parse_fetch_target,
     parse_retry_after,
     policy_from_settings,
+    retryable_status,
 )
 
 USER_AGENT = "factcheck-webhooks/1.0"
@@ -100,13 +102,13 @@ def post_json(
         outcome.retry_after_seconds = failure.retry_after_seconds
     else:
         outcome.response_excerpt = excerpt
-        if not 100 <= response_status <= 599:
+        if not is_http_status(response_status):
             outcome.error_kind = str(FetchErrorKind.HTTP_ERROR)
             outcome.error = f"The receiver answered {response_status}, which is not an HTTP status."
         elif not 200 <= response_status < 300:
             outcome.status_code = response_status
             outcome.error_kind = str(FetchErrorKind.HTTP_ERROR)
-            outcome.retryable = response_status == 429 or response_status >= 500
+            outcome.retryable = retryable_status(response_status)
             if response_status in (429, 503):
                 outcome.retry_after_seconds = parse_retry_after(
                     retry_after_value, now=datetime.now(UTC)
@@ -235,6 +237,6 @@ def _http_error_message(url: str, *, status: int, reason: str, retry_after: int 
     if status == 429:
         wait = f" (it asked to wait {retry_after} seconds)" if retry_after is not None else ""
         return f"{answered}: too many requests{wait}."
-    if status >= 500:
+    if retryable_status(status):
         return f"{answered}, a problem on the receiver's side."
     return f"{answered}: it refused the delivery."

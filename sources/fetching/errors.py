@@ -23,6 +23,19 @@ class FetchErrorKind(enum.StrEnum):
     """An attempt did not finish within its lease: the worker stopped or hung."""
 
 
+def is_http_status(status: int) -> bool:
+    """HTTP defines three-digit status codes from 100 to 599; anything else is a broken server."""
+    return 100 <= status <= 599
+
+
+def retryable_status(status: int) -> bool:
+    """Whether a request answered with `status` may succeed when sent again later: the
+    server's own trouble (5xx), a request timeout (408), too early (425) or too many requests
+    (429). A code outside HTTP's range is not one of them: a server that sends it is broken,
+    and asking again meets the same answer."""
+    return 500 <= status <= 599 or status in (408, 425, 429)
+
+
 class FetchFailure(Exception):
     """Ends a fetch early; turned into a FetchResult with the error, never seen by callers."""
 

@@ -30,7 +30,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.ssl_match_hostname import CertificateError
 
 from .addresses import address_refusal_reason
-from .errors import FetchErrorKind, FetchFailure
+from .errors import FetchErrorKind, FetchFailure, is_http_status, retryable_status
 from .policy import FetchPolicy
 from .urls import (
     FetchTarget,
@@ -629,7 +629,9 @@ def _http_failure(target: FetchTarget, *, response: BaseHTTPResponse) -> FetchFa
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=datetime.now(UTC))
     wait = f"after {retry_after} seconds" if retry_after is not None else "later"
 
-    if 300 <= status < 400:
+    if not is_http_status(status):
+        message = f"{answered}, which is not an HTTP status: the site is misbehaving."
+    elif 300 <= status < 400:
         message = f"{answered} without saying where the page moved; check the link."
     elif status in (404, 410):
         message = f"{answered}: there is no page at {target.url}; check the link."
@@ -637,14 +639,14 @@ def _http_failure(target: FetchTarget, *, response: BaseHTTPResponse) -> FetchFa
         message = f"{answered}: the page needs a login or turns automated readers away."
     elif status == 429:
         message = f"{answered}: too many requests; try again {wait}."
-    elif status >= 500:
+    elif retryable_status(status):
         message = f"{answered}, a problem on the site's side; try again {wait}."
     else:
         message = f"{answered}; the site refused the request."
     return FetchFailure(
         FetchErrorKind.HTTP_ERROR,
         message,
-        retryable=status >= 500 or status in (408, 425, 429),
+        retryable=retryable_status(status),
         status_code=status,
         retry_after_seconds=retry_after,
     )

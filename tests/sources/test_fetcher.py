@@ -787,6 +787,28 @@ def test_not_found_is_not_retryable(site, policy):
     assert "check the link" in result.error_message
 
 
+@pytest.mark.parametrize("status", [600, 799, 999])
+def test_a_status_outside_http_is_an_error_not_worth_retrying(site, policy, status):
+    site.expect_request("/odd").respond_with_data("?", status=status)
+
+    result = fetch_url(site.url_for("/odd"), policy=policy)
+
+    assert result.error_kind == "http_error"
+    assert result.status_code == status
+    assert result.retryable is False
+    assert "which is not an HTTP status" in result.error_message
+
+
+@pytest.mark.parametrize("status", [408, 425])
+def test_a_request_timeout_or_too_early_is_retryable(site, policy, status):
+    site.expect_request("/later").respond_with_data("", status=status)
+
+    result = fetch_url(site.url_for("/later"), policy=policy)
+
+    assert (result.status_code, result.retryable) == (status, True)
+    assert "try again later" in result.error_message
+
+
 def test_a_closed_port_is_a_retryable_connection_error(policy):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

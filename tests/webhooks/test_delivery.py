@@ -155,6 +155,35 @@ def test_a_404_fails_without_retrying(receiver, publish):
     assert len(hook.requests) == 1
 
 
+@pytest.mark.parametrize("status", [600, 799, 999])
+def test_a_status_outside_http_fails_without_retrying(receiver, publish, status):
+    hook = receiver("/hook", statuses=[status])
+    Subscriber.objects.create(name="Newsroom", url=hook.url)
+    on_verdict_published(publish().pk)
+    delivery = Delivery.objects.get()
+
+    assert deliver_webhook(delivery.pk) == "failed"
+
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    assert delivery.next_attempt_at is None
+    assert f"answered {status}, which is not an HTTP status" in delivery.last_error
+    assert len(hook.requests) == 1
+
+
+def test_a_request_timeout_is_retried(receiver, publish):
+    hook = receiver("/hook", statuses=[408, 200])
+    Subscriber.objects.create(name="Newsroom", url=hook.url)
+    on_verdict_published(publish().pk)
+    delivery = Delivery.objects.get()
+
+    assert deliver_webhook(delivery.pk) == "pending"
+
+    delivery.refresh_from_db()
+    assert delivery.last_status_code == 408
+    assert "problem on the receiver's side" in delivery.last_error
+
+
 def test_a_429_is_retried_no_sooner_than_retry_after(receiver, publish, settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 1
     hook = receiver("/hook", statuses=[429], headers={"Retry-After": "120"})
