@@ -10,11 +10,10 @@ collection took to import; both told all ten ClaimReview samples right.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
-# A language tag's primary subtag (BCP 47): "pt-BR" is Portuguese, "zh-Hant-TW" Chinese.
-_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*$")
+from factcheck.languages import primary_language
+
 # Names publishers write instead of a tag, for the languages the samples and feeds use.
 _NAMES = {
     "english": "en",
@@ -44,10 +43,7 @@ def declared_language(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = value.strip()
-    match = _TAG.match(text)
-    if match:
-        return match.group(1).lower()
-    return _NAMES.get(text.casefold(), "")
+    return primary_language(text) or _NAMES.get(text.casefold(), "")
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from factcheck.languages import primary_language
 from reviews import presenters as review_presenters
 from reviews import selectors as review_selectors
 from reviews.ratings import BEST_RATING, RATING_SCALE, WORST_RATING
@@ -213,4 +214,4 @@ def _day(moment: datetime | None) -> date | None:
 def _language_subtag(tag: str) -> str:
     """The language of an article's tag (en-GB: en); English when the article's is not
     known, as claims:search has always taken it."""
-    return (tag or "").replace("_", "-").split("-", 1)[0].strip().lower() or "en"
+    return primary_language(tag or "") or "en"

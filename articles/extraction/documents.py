@@ -26,6 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from factcheck.languages import primary_language
+
 
 class NoMainTextError(ValueError):
     """The input holds no article text once navigation and boilerplate are taken away."""
@@ -796,7 +798,7 @@ def document_from_html(html: str, url: str | None = None) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise NoMainTextError("No article text found: the page could not be read.") from exc
     published = published_date_of_page(tree)
-    language = (tree.get("lang") or "").split("-")[0]
+    language = primary_language(tree.get("lang") or "")
     extracted = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -829,7 +831,7 @@ def document_from_html(html: str, url: str | None = None) -> Document:
         input_format="html",
         base_url=extracted.url or url,
         canonical_url=extracted.url or url or "",
-        language=(extracted.language or language).lower(),
+        language=primary_language(extracted.language or "") or language,
     )
 
 

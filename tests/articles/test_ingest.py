@@ -112,6 +112,37 @@ def test_html_goes_through_main_text_extraction(alice):
 
 
 @pytest.mark.parametrize(
+    ("declared", "stored"), [("PT_br", "pt"), ("en-US", "en"), ("zh-Hant-TW", "zh"), ("de", "de")]
+)
+def test_pasted_html_keeps_the_primary_language_of_its_declared_tag(alice, declared, stored):
+    html = f"<html lang='{declared}'><body><article><p>{WIRE_TEXT}</p></article></body></html>"
+
+    article = client_for(alice).post("/api/v1/articles/", {"html": html}, format="json").json()
+
+    assert article["language"] == stored
+
+
+@pytest.mark.parametrize(("declared", "stored"), [("EN_gb", "en"), ("es-419", "es")])
+def test_a_fetched_page_keeps_the_primary_language_of_its_declared_tag(
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks, declared, stored
+):
+    local_web.expect_request("/story").respond_with_data(
+        f"<html lang='{declared}'><head><title>Floods</title></head><body><article>"
+        f"<p>{WIRE_TEXT}</p></article></body></html>",
+        content_type="text/html",
+    )
+    client = client_for(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(
+            "/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json"
+        )
+    article = client.get(f"/api/v1/articles/{accepted.json()['id']}/").json()
+
+    assert (article["ingest_state"], article["language"]) == ("extracted", stored)
+
+
+@pytest.mark.parametrize(
     ("payload", "message"),
     [
         ({"text": "   "}, "empty"),
