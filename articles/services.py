@@ -22,7 +22,7 @@ from factcheck.errors import (
     NotFound,
     NotPermitted,
 )
-from factcheck.languages import primary_language
+from factcheck.languages import language_tag
 from reviews.services import article_event_record, claims_record_extracted
 from sources.services import source_for_url, source_request_refetch, sources_for_urls
 
@@ -120,7 +120,7 @@ def article_submit_content(
                 byline=(author or document.byline)[:500],
                 publisher=(publisher or document.publisher)[:300],
                 published_at=published_at or _as_datetime(document.published),
-                language=primary_language(document.language) or "en",
+                language=language_tag(document.language) or "en",
                 input_format=input_format,
                 raw_content=content,
                 body=document.body,
@@ -368,7 +368,7 @@ def article_extract_fetched(*, article_id: int) -> Article | None:
             byline=document.byline[:500],
             publisher=document.publisher[:300],
             published_at=_as_datetime(document.published),
-            language=primary_language(document.language) or "en",
+            language=language_tag(document.language) or "en",
             raw_content=snapshot.text,
             body=document.body,
             content_hash=content_hash,

@@ -86,16 +86,17 @@ def client_for(user) -> APIClient:
     return client
 
 
+def signed_in_client(user, *, enforce_csrf_checks: bool = False) -> Client:
+    """A test client with `user`'s session (as after signing in on the page)."""
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def signed_in():
-    """A test client with the given user's session (as after signing in on the page)."""
-
-    def client_for_user(user, *, enforce_csrf_checks: bool = False) -> Client:
-        client = Client(enforce_csrf_checks=enforce_csrf_checks)
-        client.force_login(user)
-        return client
-
-    return client_for_user
+    """signed_in_client, for tests that take it as a fixture."""
+    return signed_in_client
 
 
 @pytest.fixture

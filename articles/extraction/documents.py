@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from factcheck.languages import primary_language
+from factcheck.languages import language_tag
 
 
 class NoMainTextError(ValueError):
@@ -798,7 +798,7 @@ def document_from_html(html: str, url: str | None = None) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise NoMainTextError("No article text found: the page could not be read.") from exc
     published = published_date_of_page(tree)
-    language = primary_language(tree.get("lang") or "")
+    language = language_tag(tree.get("lang") or "")
     extracted = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -831,7 +831,7 @@ def document_from_html(html: str, url: str | None = None) -> Document:
         input_format="html",
         base_url=extracted.url or url,
         canonical_url=extracted.url or url or "",
-        language=primary_language(extracted.language or "") or language,
+        language=language_tag(extracted.language or "") or language,
     )
 
 

@@ -112,9 +112,10 @@ def test_html_goes_through_main_text_extraction(alice):
 
 
 @pytest.mark.parametrize(
-    ("declared", "stored"), [("PT_br", "pt"), ("en-US", "en"), ("zh-Hant-TW", "zh"), ("de", "de")]
+    ("declared", "stored"),
+    [("PT_br", "pt-BR"), ("en-us", "en-US"), ("zh_hant_TW", "zh-Hant-TW"), ("DE", "de")],
 )
-def test_pasted_html_keeps_the_primary_language_of_its_declared_tag(alice, declared, stored):
+def test_pasted_html_keeps_its_declared_language_in_the_tags_own_form(alice, declared, stored):
     html = f"<html lang='{declared}'><body><article><p>{WIRE_TEXT}</p></article></body></html>"
 
     article = client_for(alice).post("/api/v1/articles/", {"html": html}, format="json").json()
@@ -122,8 +123,8 @@ def test_pasted_html_keeps_the_primary_language_of_its_declared_tag(alice, decla
     assert article["language"] == stored
 
 
-@pytest.mark.parametrize(("declared", "stored"), [("EN_gb", "en"), ("es-419", "es")])
-def test_a_fetched_page_keeps_the_primary_language_of_its_declared_tag(
+@pytest.mark.parametrize(("declared", "stored"), [("EN_gb", "en-GB"), ("es-419", "es-419")])
+def test_a_fetched_page_keeps_its_declared_language_in_the_tags_own_form(
     alice, local_web, tasks_in_process, django_capture_on_commit_callbacks, declared, stored
 ):
     local_web.expect_request("/story").respond_with_data(

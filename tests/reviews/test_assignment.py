@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models.functions import Now
-from django.test import Client
 from django.urls import reverse
 
 from reviews import services, signals
 from reviews.models import Claim, ReviewEvent, Verdict
+from tests.conftest import signed_in_client
 from tests.factories import (
     VERDICT,
     claim_queued,
@@ -63,12 +63,6 @@ def everything_written() -> dict:
         ),
         "verdicts": list(Verdict.objects.order_by("id").values_list("id", "author_id", "version")),
     }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def messages_in(response) -> list[str]:
@@ -387,10 +381,11 @@ def test_next_takes_the_top_claim_of_the_article_asked_for(api_as, alice):
 @pytest.mark.usefixtures("take_next_path")
 def test_next_takes_the_top_claim_in_the_language_asked_for_or_under_it(api_as, alice, bob):
     french = claim_queued(score=0.9, language="fr")
-    american = claim_queued(score=0.8, language="en-US")
+    # As its page wrote it: kept as "en-US", which "en" takes.
+    american = claim_queued(score=0.8, language="EN_us")
     british = claim_queued(score=0.7, language="en-GB")
     english = claim_queued(score=0.6)
-    assert english.article.language == "en"
+    assert (american.article.language, english.article.language) == ("en-US", "en")
     client = api_as(bob)
 
     exact = client.post("/api/v1/queue/next/", {"language": "EN-gb"}, format="json")
@@ -491,7 +486,7 @@ def test_the_one_statement_passes_the_filters_to_postgresql_as_parameters(api_as
 
 def test_the_queue_offers_each_waiting_claim_to_take(alice, bob):
     top, lower = queued_claims(2, scores=[0.9, 0.6])
-    client = signed_in(bob)
+    client = signed_in_client(bob)
 
     queue = client.get(reverse("queue")).content.decode()
     taken = client.post(reverse("claim-take", args=[lower.pk]), follow=True)
@@ -509,11 +504,11 @@ def test_the_workspace_offers_taking_a_claim_only_when_it_can_be_taken(alice, bo
     held = claim_taken(reviewer=alice, claim=claim_queued(score=0.95))
     take = "Take this claim"
 
-    on_queued = signed_in(bob).get(reverse("claim-workspace", args=[queued.pk])).content
-    on_held = signed_in(bob).get(reverse("claim-workspace", args=[held.pk])).content
-    refused = signed_in(bob).post(reverse("claim-take", args=[held.pk]), follow=True)
+    on_queued = signed_in_client(bob).get(reverse("claim-workspace", args=[queued.pk])).content
+    on_held = signed_in_client(bob).get(reverse("claim-workspace", args=[held.pk])).content
+    refused = signed_in_client(bob).post(reverse("claim-take", args=[held.pk]), follow=True)
     expire_lease(held.pk)
-    on_lapsed = signed_in(bob).get(reverse("claim-workspace", args=[held.pk])).content
+    on_lapsed = signed_in_client(bob).get(reverse("claim-workspace", args=[held.pk])).content
 
     assert take in on_queued.decode()
     assert take not in on_held.decode()
@@ -528,7 +523,7 @@ def test_the_workspace_offers_taking_a_claim_only_when_it_can_be_taken(alice, bo
 def test_take_next_on_the_page_sends_the_filters_shown(alice):
     claim_queued(score=0.9)
     quotation = claim_queued(score=0.6, kind="quotation")
-    client = signed_in(alice)
+    client = signed_in_client(alice)
 
     page = client.get(reverse("queue"), {"kind": "quotation"}).content.decode()
     taken = client.post(reverse("queue-take-next"), {"kind": "quotation"}, follow=True)
@@ -547,7 +542,7 @@ def test_take_next_on_the_page_sends_the_filters_shown(alice):
 def test_the_queue_page_filters_by_the_articles_language(alice):
     french = claim_queued(language="fr")
     english = claim_queued()
-    client = signed_in(alice)
+    client = signed_in_client(alice)
 
     page = client.get(reverse("queue"), {"language": "fr"}).content.decode()
     bad = client.get(reverse("queue"), {"language": "french!"}).content.decode()
@@ -564,12 +559,12 @@ def test_editors_assign_from_the_workspace_and_the_assignee_sees_it_in_their_cla
     claim = claim_queued()
     workspace = reverse("claim-workspace", args=[claim.pk])
 
-    for_erin = signed_in(erin).get(workspace).content.decode()
-    for_alice = signed_in(alice).get(workspace).content.decode()
-    assigned = signed_in(erin).post(
+    for_erin = signed_in_client(erin).get(workspace).content.decode()
+    for_alice = signed_in_client(alice).get(workspace).content.decode()
+    assigned = signed_in_client(erin).post(
         reverse("claim-assign", args=[claim.pk]), {"user": "bob", "next": workspace}, follow=True
     )
-    bobs_queue = signed_in(bob).get(reverse("queue")).content.decode()
+    bobs_queue = signed_in_client(bob).get(reverse("queue")).content.decode()
 
     assert 'id="assign-form"' in for_erin and '<option value="bob">bob</option>' in for_erin
     assert 'id="assign-form"' not in for_alice
@@ -583,11 +578,11 @@ def test_a_returned_claim_is_given_with_its_verdict_from_the_workspace(alice, bo
     returned = returned_to(alice, erin)
     workspace = reverse("claim-workspace", args=[returned.claim_id])
 
-    page = signed_in(erin).get(workspace).content.decode()
-    assigned = signed_in(erin).post(
+    page = signed_in_client(erin).get(workspace).content.decode()
+    assigned = signed_in_client(erin).post(
         reverse("claim-assign", args=[returned.claim_id]), {"user": "bob"}, follow=True
     )
-    for_bob = signed_in(bob).get(workspace).content.decode()
+    for_bob = signed_in_client(bob).get(workspace).content.decode()
 
     assert "Give it, with its verdict, to" in page
     assert "Assigned to bob, with its verdict to fix and resubmit." in messages_in(assigned)
@@ -603,9 +598,9 @@ def test_the_article_page_offers_editors_the_assignment_in_the_triage_cell(alice
     def row(html: str, claim) -> str:
         return html.split(f'id="claim-row-{claim.pk}"')[1].split("</tr>")[0]
 
-    for_erin = signed_in(erin).get(path).content.decode()
-    for_alice = signed_in(alice).get(path).content.decode()
-    assigned = signed_in(erin).post(
+    for_erin = signed_in_client(erin).get(path).content.decode()
+    for_alice = signed_in_client(alice).get(path).content.decode()
+    assigned = signed_in_client(erin).post(
         reverse("claim-assign", args=[queued.pk]), {"user": "alice", "next": path}
     )
 
@@ -620,11 +615,13 @@ def test_the_article_page_offers_editors_the_assignment_in_the_triage_cell(alice
 def test_an_assignment_the_page_cannot_make_says_why_and_writes_nothing(alice, erin):
     claim = claim_taken(reviewer=alice)
     before = everything_written()
-    client = signed_in(erin)
+    client = signed_in_client(erin)
 
     unknown = client.post(reverse("claim-assign", args=[claim.pk]), {"user": "nobody"}, follow=True)
     held = client.post(reverse("claim-assign", args=[claim.pk]), {"user": "erin"}, follow=True)
-    by_alice = signed_in(alice).post(reverse("claim-assign", args=[claim.pk]), {"user": "alice"})
+    by_alice = signed_in_client(alice).post(
+        reverse("claim-assign", args=[claim.pk]), {"user": "alice"}
+    )
 
     assert "Not assigned: Choose a fact-checker or an editor from the list." in messages_in(unknown)
     assert any(m.startswith("Not assigned: Cannot assign a claim") for m in messages_in(held))
@@ -652,7 +649,7 @@ def test_a_save_after_the_lease_ran_out_takes_the_claim_back_when_nobody_took_it
     if back_in_the_queue:
         assert services.claims_expire_leases() == 1
 
-    response = _save(signed_in(alice), verdict.claim_id, verdict.version, **TYPED)
+    response = _save(signed_in_client(alice), verdict.claim_id, verdict.version, **TYPED)
 
     assert any("nobody else had taken the claim" in m for m in messages_in(response))
     assert f"Draft saved (version {verdict.version + 1})." in messages_in(response)
@@ -671,7 +668,7 @@ def test_a_save_after_someone_else_took_the_claim_shows_a_copy_of_what_was_typed
     services.claim_take(claim=verdict.claim, by=bob)
     before = everything_written()
 
-    response = _save(signed_in(alice), verdict.claim_id, verdict.version, **TYPED)
+    response = _save(signed_in_client(alice), verdict.claim_id, verdict.version, **TYPED)
 
     html = response.content.decode()
     assert response.status_code == 409
@@ -683,7 +680,7 @@ def test_a_save_after_someone_else_took_the_claim_shows_a_copy_of_what_was_typed
 
 def test_the_draft_saves_itself_as_it_is_typed(alice):
     claim = claim_taken(reviewer=alice)
-    client = signed_in(alice)
+    client = signed_in_client(alice)
     path = reverse("claim-verdict-autosave", args=[claim.pk])
 
     page = client.get(reverse("claim-workspace", args=[claim.pk])).content.decode()
@@ -709,7 +706,7 @@ def test_an_autosave_after_the_lease_ran_out_takes_the_claim_back_and_brings_the
     verdict = verdict_drafted(author=alice)
     expire_lease(verdict.claim_id)
 
-    response = signed_in(alice).post(
+    response = signed_in_client(alice).post(
         reverse("claim-verdict-autosave", args=[verdict.claim_id]),
         {**TYPED, "version": verdict.version},
         HTTP_HX_REQUEST="true",
@@ -726,7 +723,7 @@ def test_an_autosave_after_the_lease_ran_out_takes_the_claim_back_and_brings_the
 def test_an_autosave_that_cannot_be_made_says_why_and_keeps_a_copy(alice, bob):
     verdict = verdict_drafted(author=alice)
     path = reverse("claim-verdict-autosave", args=[verdict.claim_id])
-    client = signed_in(alice)
+    client = signed_in_client(alice)
     loaded = verdict.version
     services.verdict_update(
         verdict=verdict, by=alice, expected_version=loaded, headline="Other tab"
@@ -752,9 +749,9 @@ def test_the_lease_warns_before_it_runs_out_and_renew_is_offered_only_while_it_r
     claim = claim_taken(reviewer=alice)
     path = reverse("claim-workspace", args=[claim.pk])
 
-    running = signed_in(alice).get(path).content.decode()
+    running = signed_in_client(alice).get(path).content.decode()
     expire_lease(claim.pk)
-    lapsed = signed_in(alice).get(path).content.decode()
+    lapsed = signed_in_client(alice).get(path).content.decode()
 
     assert "data-lease-soon hidden" in running and "data-lease-ended hidden" in running
     assert "Renew (30 min)" in running
