@@ -5,24 +5,17 @@ alice checks facts, bob too; erin and fiona edit; newsbot is an API client.
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from discussion.diffs import word_diff_html
 from reviews import services
 from reviews.models import Verdict
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in_client
 from tests.factories import VERDICT, verdict_submitted
 
 pytestmark = pytest.mark.django_db
 
 COMMENT = "The rating is too soft, and say where the monitors' count comes from."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def changes_url(claim_id: int) -> str:
@@ -62,7 +55,7 @@ def fixed(alice, erin, django_capture_on_commit_callbacks):
 
 
 def test_the_editor_sees_what_changed_since_the_return_on_the_signoff_page(fixed, fiona):
-    page = signed_in(fiona).get(reverse("signoff-review", args=[fixed.pk]))
+    page = signed_in_client(fiona).get(reverse("signoff-review", args=[fixed.pk]))
 
     html = page.content.decode()
     assert page.status_code == 200
@@ -107,7 +100,7 @@ def test_a_verdict_resubmitted_unchanged_says_so(
     )
     verdict = resubmitted(verdict, by=alice)
 
-    page = signed_in(fiona).get(reverse("signoff-review", args=[verdict.pk]))
+    page = signed_in_client(fiona).get(reverse("signoff-review", args=[verdict.pk]))
     api = client_for(fiona).get(changes_url(verdict.claim_id)).json()
 
     html = page.content.decode()
@@ -140,7 +133,7 @@ def test_a_verdict_never_returned_has_nothing_to_compare(alice, erin):
     verdict = verdict_submitted(author=alice)
 
     response = client_for(erin).get(changes_url(verdict.claim_id))
-    page = signed_in(erin).get(reverse("signoff-review", args=[verdict.pk]))
+    page = signed_in_client(erin).get(reverse("signoff-review", args=[verdict.pk]))
 
     assert response.status_code == 404
     assert "never returned" in response.json()["error"]["message"]
@@ -154,7 +147,7 @@ def test_while_it_is_back_with_its_author_the_signoff_page_shows_no_changes(
         verdict_submitted(author=alice), by=erin, capture=django_capture_on_commit_callbacks
     )
 
-    page = signed_in(erin).get(reverse("signoff-review", args=[verdict.pk]))
+    page = signed_in_client(erin).get(reverse("signoff-review", args=[verdict.pk]))
 
     assert page.status_code == 200
     assert "What changed since the return" not in page.content.decode()

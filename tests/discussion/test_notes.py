@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reviews import services
 from reviews.models import ReviewEvent
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in_client
 from tests.factories import claim_queued, verdict_published, verdict_submitted
 from webhooks.models import Delivery, Subscriber
 from webhooks.payloads import delivery_request
@@ -23,12 +23,6 @@ SECRET_NOTE = "Zanzibar desk: the ministry press officer confirmed this off the 
 
 def notes_url(claim_id: int) -> str:
     return f"/api/v1/claims/{claim_id}/notes/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def write(user, claim_id: int, text: str):
@@ -174,7 +168,7 @@ def test_the_claim_workspace_shows_the_thread_escaped_with_a_form(alice, bob):
     claim = claim_queued()
     write(alice, claim.pk, "<script>alert('x')</script> & the 2015 report\nsecond line")
 
-    page = signed_in(bob).get(reverse("claim-workspace", args=[claim.pk]))
+    page = signed_in_client(bob).get(reverse("claim-workspace", args=[claim.pk]))
 
     html = page.content.decode()
     assert page.status_code == 200
@@ -188,7 +182,7 @@ def test_the_form_posted_with_htmx_answers_the_thread_with_the_note_at_its_end(a
     claim = claim_queued()
     write(erin, claim.pk, "First.")
 
-    response = signed_in(alice).post(
+    response = signed_in_client(alice).post(
         reverse("claim-note-add", args=[claim.pk]),
         {"text": "Second, from the page.", "next": f"/claims/{claim.pk}/"},
         HTTP_HX_REQUEST="true",
@@ -212,7 +206,7 @@ def test_the_form_posted_with_htmx_answers_the_thread_with_the_note_at_its_end(a
 def test_an_empty_note_from_the_page_is_refused_in_the_panel(alice):
     claim = claim_queued()
 
-    response = signed_in(alice).post(
+    response = signed_in_client(alice).post(
         reverse("claim-note-add", args=[claim.pk]), {"text": "  "}, HTTP_HX_REQUEST="true"
     )
 
@@ -225,7 +219,7 @@ def test_without_htmx_the_form_goes_back_to_the_page(alice):
     claim = claim_queued()
     page = reverse("claim-workspace", args=[claim.pk])
 
-    response = signed_in(alice).post(
+    response = signed_in_client(alice).post(
         reverse("claim-note-add", args=[claim.pk]), {"text": "Plain form.", "next": page}
     )
 
@@ -237,7 +231,7 @@ def test_without_htmx_the_form_goes_back_to_the_page(alice):
 def test_the_page_form_is_refused_to_api_clients(newsbot):
     claim = claim_queued()
 
-    response = signed_in(newsbot).post(
+    response = signed_in_client(newsbot).post(
         reverse("claim-note-add", args=[claim.pk]), {"text": "Let me in."}
     )
 
@@ -249,7 +243,7 @@ def test_the_signoff_review_shows_the_thread(alice, erin):
     verdict = verdict_submitted(author=alice)
     write(alice, verdict.claim_id, "Second source is paywalled; the PDF is in the drive.")
 
-    page = signed_in(erin).get(reverse("signoff-review", args=[verdict.pk]))
+    page = signed_in_client(erin).get(reverse("signoff-review", args=[verdict.pk]))
 
     assert page.status_code == 200
     assert "Second source is paywalled; the PDF is in the drive." in page.content.decode()
@@ -288,7 +282,7 @@ def test_notes_appear_in_nothing_clients_or_the_public_see(alice, erin, fiona, n
         "public verdict page": Client().get(reverse("verdict-public", args=[verdict.pk])),
         "public article page": Client().get(reverse("article-public", args=[article.pk])),
     }
-    workspace = signed_in(alice).get(reverse("claim-workspace", args=[verdict.claim_id]))
+    workspace = signed_in_client(alice).get(reverse("claim-workspace", args=[verdict.claim_id]))
 
     assert delivery.subscriber_id == subscriber.pk
     for name, response in outputs.items():

@@ -23,7 +23,7 @@ from factcheck.errors import StaleVersion
 from notifications import tasks
 from reviews import services
 from reviews.models import Claim
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in_client
 from tests.factories import (
     VERDICT,
     claim_queued,
@@ -36,12 +36,6 @@ pytestmark = pytest.mark.django_db
 
 COMMENT = "Say where the monitors' count comes from."
 LIST = "/api/v1/notifications/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def notifications_of(user, **query) -> list[dict]:
@@ -412,7 +406,7 @@ def test_api_clients_and_people_without_a_role_have_no_notifications(who, newsbo
 
     assert client_for(outsider).get(LIST).status_code == 403
     assert client_for(outsider).post(f"{LIST}read-all/").status_code == 403
-    assert signed_in(outsider).get(reverse("notifications")).status_code == 403
+    assert signed_in_client(outsider).get(reverse("notifications")).status_code == 403
 
 
 def test_anonymous_callers_are_asked_to_authenticate(db):
@@ -426,7 +420,7 @@ def test_anonymous_callers_are_asked_to_authenticate(db):
 
 
 def test_the_header_counts_unread_notifications_in_one_query(alice, three_for_alice):
-    client = signed_in(alice)
+    client = signed_in_client(alice)
 
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("queue"))
@@ -441,7 +435,7 @@ def test_the_header_counts_unread_notifications_in_one_query(alice, three_for_al
 
 
 def test_with_nothing_unread_the_count_is_hidden(alice):
-    html = signed_in(alice).get(reverse("queue")).content.decode()
+    html = signed_in_client(alice).get(reverse("queue")).content.decode()
 
     assert 'id="unread-count" hidden' in html
 
@@ -455,7 +449,7 @@ def test_visitors_see_no_notifications_link(alice, fiona):
 
 
 def test_the_page_lists_them_with_mark_read_buttons(alice, three_for_alice):
-    page = signed_in(alice).get(reverse("notifications"))
+    page = signed_in_client(alice).get(reverse("notifications"))
 
     html = page.content.decode()
     assert page.status_code == 200
@@ -468,7 +462,7 @@ def test_the_page_lists_them_with_mark_read_buttons(alice, three_for_alice):
 def test_marking_read_with_htmx_answers_the_item_and_the_new_count(alice, three_for_alice):
     newest = three_for_alice[0]
 
-    response = signed_in(alice).post(
+    response = signed_in_client(alice).post(
         reverse("notifications-read", args=[newest["id"]]), HTTP_HX_REQUEST="true"
     )
 
@@ -480,8 +474,8 @@ def test_marking_read_with_htmx_answers_the_item_and_the_new_count(alice, three_
 
 
 def test_marking_all_read_on_the_page_goes_back_to_it(alice, three_for_alice):
-    response = signed_in(alice).post(reverse("notifications-read-all"))
-    page = signed_in(alice).get(reverse("notifications"), {"unread": "true"})
+    response = signed_in_client(alice).post(reverse("notifications-read-all"))
+    page = signed_in_client(alice).get(reverse("notifications"), {"unread": "true"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("notifications")
@@ -489,7 +483,9 @@ def test_marking_all_read_on_the_page_goes_back_to_it(alice, three_for_alice):
 
 
 def test_someone_elses_notification_cannot_be_marked_on_the_page(bob, alice, three_for_alice):
-    response = signed_in(bob).post(reverse("notifications-read", args=[three_for_alice[0]["id"]]))
+    response = signed_in_client(bob).post(
+        reverse("notifications-read", args=[three_for_alice[0]["id"]])
+    )
 
     assert response.status_code == 404
     assert len(notifications_of(alice, unread="true")) == 3

@@ -19,7 +19,7 @@ from reviews import services
 from reviews.models import Claim, ReviewEvent, Verdict
 from sources.models import Source
 from sources.tasks import fetch_source
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in_client
 from tests.factories import queued_claims
 from webhooks.models import Delivery, Subscriber
 from webhooks.payloads import delivery_request
@@ -56,12 +56,6 @@ def serve_report(local_web, path="/report"):
 def fetch_all_sources():
     for source_id in Source.objects.values_list("id", flat=True):
         fetch_source(source_id)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -107,8 +101,8 @@ def test_someone_elses_draft_never_shows_on_a_refused_save(drafted, bob):
     path = reverse("claim-verdict-save", args=[claim.pk])
     form = {"headline": "Bob's guess", "rationale": "Bob's text", "action": "save"}
 
-    response = signed_in(bob).post(path, form)
-    followed = signed_in(bob).post(path, form, follow=True)
+    response = signed_in_client(bob).post(path, form)
+    followed = signed_in_client(bob).post(path, form, follow=True)
 
     assert response.status_code == 409
     assert_shows_no_draft(response)
@@ -121,10 +115,12 @@ def test_someone_elses_draft_never_shows_on_a_refused_save(drafted, bob):
 def test_a_submitted_verdict_never_shows_to_another_fact_checker_who_saves(submitted, bob):
     path = reverse("claim-verdict-save", args=[submitted.claim_id])
 
-    response = signed_in(bob).post(path, {"headline": "x", "rationale": "y", "action": "save"})
+    response = signed_in_client(bob).post(
+        path, {"headline": "x", "rationale": "y", "action": "save"}
+    )
     # A complete verdict of bob's own: the refusal hands him back his text, and only his.
     bobs = {**DRAFT, "headline": "Bob's headline", "rationale": "Bob's rationale."}
-    submit = signed_in(bob).post(path, {**bobs, "action": "submit"}, follow=True)
+    submit = signed_in_client(bob).post(path, {**bobs, "action": "submit"}, follow=True)
 
     assert response.status_code == 409
     assert_shows_no_draft(response)
@@ -139,8 +135,8 @@ def test_guessing_a_draft_confirms_nothing(drafted, bob):
     right = {**DRAFT, "version": verdict.version, "action": "save"}
     wrong = {**DRAFT, "headline": "A wrong guess", "version": verdict.version, "action": "save"}
 
-    right_answer = signed_in(bob).post(path, right)
-    wrong_answer = signed_in(bob).post(path, wrong)
+    right_answer = signed_in_client(bob).post(path, right)
+    wrong_answer = signed_in_client(bob).post(path, wrong)
 
     assert right_answer.status_code == wrong_answer.status_code == 409
     assert messages_in(right_answer) == messages_in(wrong_answer)
@@ -150,7 +146,7 @@ def test_guessing_a_draft_confirms_nothing(drafted, bob):
 
 def test_every_workspace_action_refuses_a_fact_checker_who_does_not_hold_the_claim(drafted, bob):
     claim, _verdict = drafted
-    client = signed_in(bob)
+    client = signed_in_client(bob)
     events_before = ReviewEvent.objects.count()
 
     evidence = client.post(
@@ -183,8 +179,8 @@ def test_every_workspace_action_refuses_a_fact_checker_who_does_not_hold_the_cla
 def test_the_holder_and_editors_still_see_the_draft(drafted, alice, erin):
     claim, _verdict = drafted
 
-    mine = signed_in(alice).get(reverse("claim-workspace", args=[claim.pk]))
-    editor = signed_in(erin).get(reverse("claim-workspace", args=[claim.pk]))
+    mine = signed_in_client(alice).get(reverse("claim-workspace", args=[claim.pk]))
+    editor = signed_in_client(erin).get(reverse("claim-workspace", args=[claim.pk]))
 
     assert DRAFT["headline"] in mine.content.decode()
     assert 'id="verdict-form"' in mine.content.decode()
@@ -192,7 +188,7 @@ def test_the_holder_and_editors_still_see_the_draft(drafted, alice, erin):
 
 
 def test_an_editor_signs_off_a_submitted_verdict_from_the_signoff_pages(submitted, erin):
-    client = signed_in(erin)
+    client = signed_in_client(erin)
 
     review = client.get(reverse("signoff-review", args=[submitted.pk]))
     approved = client.post(
@@ -209,8 +205,8 @@ def test_the_article_page_shows_another_fact_checkers_draft_to_nobody_else(draft
     claim, _verdict = drafted
     path = reverse("article-detail", args=[claim.article_id])
 
-    others = signed_in(bob).get(path).content.decode()
-    editors = signed_in(erin).get(path).content.decode()
+    others = signed_in_client(bob).get(path).content.decode()
+    editors = signed_in_client(erin).get(path).content.decode()
 
     assert "rating-mostly_false" not in others
     assert "rating-mostly_false" in editors
@@ -233,7 +229,7 @@ def test_the_workspace_judges_the_lease_on_the_database_clock(
     Claim.objects.filter(pk=claim.pk).update(lease_expires_at=Now() + lease_left)
     app_clock = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: app_clock() + app_clock_off_by)
-    client = signed_in(alice)
+    client = signed_in_client(alice)
 
     page = client.get(reverse("claim-workspace", args=[claim.pk])).content.decode()
     queue = client.get(reverse("queue")).content.decode()
@@ -257,7 +253,7 @@ def test_the_workspace_judges_the_lease_on_the_database_clock(
 def test_a_lease_run_out_on_the_database_clock_closes_the_forms(drafted, alice, bob):
     claim, verdict = drafted
     Claim.objects.filter(pk=claim.pk).update(lease_expires_at=Now() - timedelta(seconds=1))
-    client = signed_in(alice)
+    client = signed_in_client(alice)
 
     page = client.get(reverse("claim-workspace", args=[claim.pk]))
     # bob takes the claim, with the draft, and rewrites it; alice's form still says version 1.
@@ -445,7 +441,7 @@ def test_evidence_notes_appear_in_nothing_clients_or_the_public_see(
         "public verdict page": Client().get(reverse("verdict-public", args=[verdict.pk])),
         "public article page": Client().get(reverse("article-public", args=[article.pk])),
     }
-    workspace = signed_in(alice).get(reverse("claim-workspace", args=[verdict.claim_id]))
+    workspace = signed_in_client(alice).get(reverse("claim-workspace", args=[verdict.claim_id]))
 
     assert delivery.subscriber_id == subscriber.pk
     for name, response in outputs.items():
