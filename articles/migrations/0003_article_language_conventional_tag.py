@@ -34,15 +34,22 @@ def conventional_tag(tag: str) -> str:
 
 def to_conventional_tags(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    changed = []
-    for pk, language in Article.objects.values_list("pk", "language").iterator(chunk_size=BATCH):
-        wanted = conventional_tag(language or "") or "en"
-        if wanted != language:
-            changed.append(Article(pk=pk, language=wanted))
-        if len(changed) >= BATCH:
-            Article.objects.bulk_update(changed, ["language"])
-            changed = []
-    Article.objects.bulk_update(changed, ["language"])
+    # In pages of ids, each read before it is written: SQLite does not isolate a read still
+    # in progress from writes on the same connection.
+    last = 0
+    while True:
+        rows = list(
+            Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "language")[:BATCH]
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        changed = []
+        for pk, language in rows:
+            wanted = conventional_tag(language or "") or "en"
+            if wanted != language:
+                changed.append(Article(pk=pk, language=wanted))
+        Article.objects.bulk_update(changed, ["language"])
 
 
 class Migration(migrations.Migration):
