@@ -23,7 +23,6 @@ writes that report in training/runs/. It ships nothing: see the model card for w
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import random
@@ -57,17 +56,12 @@ BUCKET_BATCHES = 50
 WARMUP_FRACTION = 0.05
 
 
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
 def factcheck_texts() -> list[str]:
     from factchecks.matching.documents import dense_text
 
     texts: list[str] = []
     for collection in COLLECTIONS:
-        for row in read_tsv(DATA_DIR / collection / "vclaims.tsv"):
+        for row in export_recipe.read_tsv(DATA_DIR / collection / "vclaims.tsv"):
             texts.append(dense_text(row.get("vclaim", ""), row.get("title", "")))
     return texts
 
@@ -296,7 +290,7 @@ def dev_map(output_dir: Path, texts: list[str], wanted: np.ndarray) -> dict:
     report: dict = {}
     first = 0
     for collection in COLLECTIONS:
-        rows = read_tsv(DATA_DIR / collection / "vclaims.tsv")
+        rows = export_recipe.read_tsv(DATA_DIR / collection / "vclaims.tsv")
         span = slice(first, first + len(rows))
         first += len(rows)
         position = {row["vclaim_id"]: i for i, row in enumerate(rows)}
@@ -305,18 +299,15 @@ def dev_map(output_dir: Path, texts: list[str], wanted: np.ndarray) -> dict:
             [lexical_text(r["vclaim"], r.get("title", ""), r.get("subtitle", "")) for r in rows]
         )
         relevant: dict[str, set[int]] = {}
-        for row in read_tsv(DATA_DIR / collection / "qrels-dev.tsv"):
+        for row in export_recipe.read_tsv(DATA_DIR / collection / "qrels-dev.tsv"):
             relevant.setdefault(row["query_id"], set()).add(position[row["vclaim_id"]])
-        queries = [
-            query_text(row["text"])
-            for row in read_tsv(DATA_DIR / collection / "queries-dev.tsv")
+        asked = [
+            row
+            for row in export_recipe.read_tsv(DATA_DIR / collection / "queries-dev.tsv")
             if row["query_id"] in relevant
         ]
-        wanted_sets = [
-            relevant[row["query_id"]]
-            for row in read_tsv(DATA_DIR / collection / "queries-dev.tsv")
-            if row["query_id"] in relevant
-        ]
+        queries = [query_text(row["text"]) for row in asked]
+        wanted_sets = [relevant[row["query_id"]] for row in asked]
         query_vectors = shipped.embed(queries, max_length=config.query_max_length)
         bm25 = np.array([_normalised_bm25(lexical, query) for query in queries])
         for name, documents in (("shipped", wanted[span]), ("student", student_vectors[span])):

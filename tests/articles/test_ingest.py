@@ -123,26 +123,6 @@ def test_pasted_html_keeps_its_declared_language_in_the_tags_own_form(alice, dec
     assert article["language"] == stored
 
 
-@pytest.mark.parametrize(("declared", "stored"), [("EN_gb", "en-GB"), ("es-419", "es-419")])
-def test_a_fetched_page_keeps_its_declared_language_in_the_tags_own_form(
-    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks, declared, stored
-):
-    local_web.expect_request("/story").respond_with_data(
-        f"<html lang='{declared}'><head><title>Floods</title></head><body><article>"
-        f"<p>{WIRE_TEXT}</p></article></body></html>",
-        content_type="text/html",
-    )
-    client = client_for(alice)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        accepted = client.post(
-            "/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json"
-        )
-    article = client.get(f"/api/v1/articles/{accepted.json()['id']}/").json()
-
-    assert (article["ingest_state"], article["language"]) == ("extracted", stored)
-
-
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -187,11 +167,16 @@ def test_a_huge_request_body_is_a_413(alice):
     assert Article.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("declared", "language"),
+    # No tag: guessed from the text. A tag: kept in its own form, as its page wrote it.
+    [("", "en"), (" lang='EN_gb'", "en-GB"), (" lang='es-419'", "es-419")],
+)
 def test_a_url_is_accepted_then_fetched_and_extracted(
-    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks
+    alice, local_web, tasks_in_process, django_capture_on_commit_callbacks, declared, language
 ):
     local_web.expect_request("/story").respond_with_data(
-        f"<html><head><title>Floods</title></head><body><article><p>{WIRE_TEXT}</p>"
+        f"<html{declared}><head><title>Floods</title></head><body><article><p>{WIRE_TEXT}</p>"
         "</article></body></html>",
         content_type="text/html",
     )
@@ -206,7 +191,7 @@ def test_a_url_is_accepted_then_fetched_and_extracted(
     assert accepted.status_code == 202
     assert accepted.json()["ingest_state"] == "fetching"
     assert article["ingest_state"] == "extracted"
-    assert article["title"] == "Floods"
+    assert (article["title"], article["language"]) == ("Floods", language)
     assert any("1,240 people" in claim["text"] for claim in article["claims"])
     again = client.post("/api/v1/articles/", {"url": local_web.url_for("/story")}, format="json")
     assert again.status_code == 200 and again.json()["id"] == article["id"]
