@@ -110,11 +110,13 @@ class TestWhatAPageHoldsIsStored:
         assert fetch_source(source.pk) == "http_error"
 
         source.refresh_from_db()
-        assert source.state == "pending", "retried later, as any answer from 500 up"
+        # A broken server, which asking again would not mend: not retried.
+        assert source.state == "failed"
         assert source.last_error_kind == "http_error"
         snapshot = source.snapshots.get()
         assert snapshot.status_code is None
-        assert "999" in snapshot.error_message
+        assert "answered 999" in snapshot.error_message
+        assert "which is not an HTTP status" in snapshot.error_message
 
     def test_text_postgresql_refuses_is_made_storable_wherever_a_fetch_writes_it(self, settings):
         # No server is needed to hand the service such a result: a PDF's text or a decoder can
