@@ -30,6 +30,10 @@ def named_errors(form: forms.Form) -> str:
     return " ".join(named)
 
 
+# How many of the newest articles the queue's article filter lists.
+QUEUE_ARTICLE_CHOICES = 30
+
+
 class QueueFilterForm(forms.Form):
     """The filters of the queue, which taking the next claim honours (`queue_filters`)."""
 
@@ -55,7 +59,23 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = articles_with_claims()
+        field = self.fields["article"]
+        field.queryset = articles_with_claims()
+        # The list offers the newest articles only: a newsroom's thousands would ride along
+        # on every page of the queue. Any article with claims can still be chosen (an
+        # article's page links to its claims in the queue), and stays listed once chosen.
+        shown = list(field.queryset[:QUEUE_ARTICLE_CHOICES])
+        if self.is_bound:
+            try:
+                chosen = field.to_python(self.data.get(self.add_prefix("article")))
+            except ValidationError:
+                chosen = None  # the form's validation reports it
+            if chosen is not None and chosen not in shown:
+                shown.append(chosen)
+        field.choices = [
+            ("", field.empty_label),
+            *((article.pk, field.label_from_instance(article)) for article in shown),
+        ]
 
     def queue_filters(self) -> QueueFilters:
         """The valid filters (call after is_valid())."""

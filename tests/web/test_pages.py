@@ -12,6 +12,7 @@ from pytest_django.asserts import assertInHTML
 
 from articles.models import Article
 from reviews import services
+from reviews.forms import QUEUE_ARTICLE_CHOICES
 from reviews.models import Claim, EvidenceLink, ReviewEvent, Verdict
 from reviews.presenters import claimreview_for_verdict
 from sources.models import Source
@@ -444,6 +445,35 @@ def test_the_queue_filters_and_counts_by_state(alice, signed_in):
     assert [c.claimant for c in by_article.context["waiting"]] == ["Someone Else"]
     counts = {item["state"]: item["count"] for item in by_claimant.context["state_counts"]}
     assert counts["queued"] == 1
+
+
+def _article_options(html: str) -> dict[str, bool]:
+    """The queue's article filter: each option's value, and whether it is selected."""
+    (select,) = re.findall(r'<select name="article"[^>]*>(.*?)</select>', html, re.S)
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>', select)
+    return {value: "selected" in attributes for value, attributes in options}
+
+
+def test_the_queue_article_filter_lists_the_newest_articles_and_keeps_an_older_choice(
+    alice, signed_in
+):
+    oldest = claim_queued(claimant="First Speaker").article
+    newer = [claim_queued(claimant="Later Speaker").article for _ in range(QUEUE_ARTICLE_CHOICES)]
+    client = signed_in(alice)
+
+    unfiltered = _article_options(client.get(reverse("queue")).content.decode())
+    chosen_page = client.get(reverse("queue"), {"article": oldest.pk})
+    chosen = _article_options(chosen_page.content.decode())
+    too_big = client.get(reverse("queue"), {"article": "9" * 30})
+    article_page = client.get(reverse("article-detail", args=[oldest.pk])).content.decode()
+
+    assert list(unfiltered) == ["", *(str(article.pk) for article in reversed(newer))]
+    assert chosen[str(oldest.pk)] is True
+    assert len(chosen) == QUEUE_ARTICLE_CHOICES + 2
+    assert [c.claimant for c in chosen_page.context["waiting"]] == ["First Speaker"]
+    assert too_big.status_code == 200
+    assert "Article: Select a valid choice." in too_big.content.decode()
+    assert f'href="{reverse("queue")}?article={oldest.pk}#waiting"' in article_page
 
 
 # --- evidence ---------------------------------------------------------------------------------
