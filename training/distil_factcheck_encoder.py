@@ -2,7 +2,8 @@
 the shipped network's layers, trained to give each fact-check the vector the shipped
 network gives it, and measured against it.
 
-    .venv-train/bin/python training/distil_factcheck_encoder.py [--layers 0,2,4,5]
+    .venv-train/bin/python training/distil_factcheck_encoder.py [--layers 0,2,4,5] \
+        [--retrieval-weight 1.0]
 
 Every fact-check is embedded once, but a collection holds hundreds of thousands, and the
 embedding is nearly all of an import's time; queries are few and could keep the full
@@ -12,7 +13,11 @@ from exactly the network it must reproduce and the recipe needs no earlier train
 targets are the shipped encoder's own vectors (int8, one text at a time, as the service
 embeds) for the fact-check texts of the CLEF 2021 2A and 2B collections, as the service
 embeds them (claim, then headline); a random HELD_OUT of them are kept out of training and
-measure the result. No query and no relevance label is trained on.
+measure the result. No query and no relevance label is trained on, unless
+--retrieval-weight W adds a second term: the train queries of both collections (their shipped
+vectors, fixed) must rank their fact-checks, embedded by the student, above the batch's other
+fact-checks and the shipped network's best-scored wrong one (examples whose fact-checks are
+held out are left out). The dev splits are never trained on.
 
 Writes the student (int8) into --output-dir as an encoder folder the service's Encoder can
 run, with distillation.json; reports the held-out cosine, the speed of both networks and the
@@ -54,6 +59,12 @@ BATCH_SIZE = 32
 # still mix both collections.
 BUCKET_BATCHES = 50
 WARMUP_FRACTION = 0.05
+# --retrieval-weight: each step also ranks RETRIEVAL_BATCH train queries' fact-checks against
+# the others of that batch and RETRIEVAL_NEGATIVES hard ones each (cosine times
+# RETRIEVAL_SCALE as logits, as the encoder's own fine-tuning did).
+RETRIEVAL_BATCH = 8
+RETRIEVAL_NEGATIVES = 1
+RETRIEVAL_SCALE = 20.0
 
 
 def factcheck_texts() -> list[str]:
@@ -161,6 +172,47 @@ def targets(texts: list[str], model_dir: Path) -> np.ndarray:
     return vectors
 
 
+def retrieval_examples(
+    texts: list[str], wanted: np.ndarray
+) -> list[tuple[np.ndarray, int, list[int]]]:
+    """The train queries of both collections, each as (its shipped query vector, the index of
+    its fact-check in `texts`, the other fact-checks it makes relevant, the shipped network's
+    RETRIEVAL_NEGATIVES best-scored wrong fact-checks of its collection). Query vectors are
+    fixed: queries keep the shipped network, only fact-checks are embedded by the student."""
+    from factchecks.matching.config import load_config
+    from factchecks.matching.documents import query_text
+    from factchecks.matching.encoder import Encoder
+
+    config = load_config()
+    shipped = Encoder(MODEL_DIR)
+    examples = []
+    first = 0
+    for collection in COLLECTIONS:
+        rows = export_recipe.read_tsv(DATA_DIR / collection / "vclaims.tsv")
+        position = {row["vclaim_id"]: first + i for i, row in enumerate(rows)}
+        span = slice(first, first + len(rows))
+        first += len(rows)
+        relevant: dict[str, set[int]] = {}
+        for row in export_recipe.read_tsv(DATA_DIR / collection / "qrels-train.tsv"):
+            if row["vclaim_id"] in position:
+                relevant.setdefault(row["query_id"], set()).add(position[row["vclaim_id"]])
+        asked = [
+            row
+            for row in export_recipe.read_tsv(DATA_DIR / collection / "queries-train.tsv")
+            if row["query_id"] in relevant
+        ]
+        vectors = shipped.embed(
+            [query_text(row["text"]) for row in asked], max_length=config.query_max_length
+        )
+        cosines = vectors @ wanted[span].T
+        for row, vector, scores in zip(asked, vectors, cosines, strict=True):
+            right = relevant[row["query_id"]]
+            ranked = (span.start + int(i) for i in np.argsort(-scores)[: 5 + len(right)])
+            negatives = [i for i in ranked if i not in right][:RETRIEVAL_NEGATIVES]
+            examples += [(vector, gold, sorted(right), negatives) for gold in sorted(right)]
+    return examples
+
+
 def distil(model, layers: list[int], texts: list[str], wanted: np.ndarray, arguments) -> dict:
     import torch
     from transformers import AutoTokenizer
@@ -187,6 +239,31 @@ def distil(model, layers: list[int], texts: list[str], wanted: np.ndarray, argum
             return_tensors="pt",
         )
         return model(batch["input_ids"], batch["attention_mask"])
+
+    # The retrieval term: train queries (shipped vectors) against their fact-checks embedded
+    # by the student, beside the batch's other fact-checks and the shipped network's best
+    # wrong ones; examples whose fact-checks are held out are dropped with them.
+    kept = set(held_out)
+    retrieval = [
+        (vector, gold, right, [n for n in negatives if n not in kept])
+        for vector, gold, right, negatives in (
+            retrieval_examples(texts, wanted) if arguments.retrieval_weight else []
+        )
+        if not kept.intersection(right)
+    ]
+
+    def retrieval_loss(examples) -> torch.Tensor:
+        columns = [gold for _v, gold, _r, _n in examples]
+        columns += [n for *_x, negatives in examples for n in negatives]
+        documents = encode(columns)
+        queries = torch.tensor(np.stack([vector for vector, *_x in examples]))
+        logits = RETRIEVAL_SCALE * queries @ documents.T
+        # A column that is another of the query's right answers is not a negative.
+        mask = torch.tensor(
+            [[c != gold and c in right for c in columns] for _v, gold, right, _n in examples]
+        )
+        logits = logits.masked_fill(mask, float("-inf"))
+        return torch.nn.functional.cross_entropy(logits, torch.arange(len(examples)))
 
     def held_out_cosine() -> float:
         with torch.no_grad():
@@ -226,11 +303,14 @@ def distil(model, layers: list[int], texts: list[str], wanted: np.ndarray, argum
             vectors = encode(batch)
             # 1 - cosine, both of unit length; times 100 keeps the loss's scale near 1.
             loss = 100 * (1 - (vectors * torch.tensor(wanted[batch])).sum(dim=1)).mean()
+            if retrieval:
+                sample = rng.sample(retrieval, RETRIEVAL_BATCH)
+                loss = loss + arguments.retrieval_weight * retrieval_loss(sample)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             if len(losses) % 200 == 0:
                 print(
                     f"epoch {epoch + 1}, step {len(losses)}/{steps}: loss "
@@ -244,6 +324,8 @@ def distil(model, layers: list[int], texts: list[str], wanted: np.ndarray, argum
         "epochs": arguments.epochs,
         "steps": steps,
         "learning_rate": arguments.learning_rate,
+        "retrieval_weight": arguments.retrieval_weight,
+        "retrieval_examples": len(retrieval),
         "first_loss": round(float(np.mean(losses[:50])), 3) if losses else None,
         "last_loss": round(float(np.mean(losses[-50:])), 3) if losses else None,
         "held_out_cosine_before": round(before, 4),
@@ -345,6 +427,12 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument(
+        "--retrieval-weight",
+        type=float,
+        default=0.0,
+        help="weight of the train queries' ranking loss beside the vectors' (0: vectors only)",
+    )
+    parser.add_argument(
         "--evaluate-only", action="store_true", help="measure the student already in --output-dir"
     )
     arguments = parser.parse_args()
@@ -393,7 +481,8 @@ def main() -> int:
     printed = json.dumps(summary, indent=2)
     print(printed)
     RUNS_DIR.mkdir(exist_ok=True)
-    (RUNS_DIR / f"distil-factcheck-l{len(summary['layers_kept'])}.json").write_text(
+    suffix = "-retrieval" if summary.get("retrieval_weight") else ""
+    (RUNS_DIR / f"distil-factcheck-l{len(summary['layers_kept'])}{suffix}.json").write_text(
         printed + "\n", encoding="utf-8"
     )
     return 0
