@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.onnx_models import single_thread_session, truncating_tokenizer
+
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 SCORER_CONFIG = "scorer.json"
 
@@ -93,9 +95,6 @@ class CheckworthinessScorer:
     """
 
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         config_path = model_dir / SCORER_CONFIG
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
@@ -124,19 +123,8 @@ class CheckworthinessScorer:
         self._bias = float(blend.get("bias", 0.0))
         self._lexical = LexicalModel(lexical_path) if lexical_path is not None else None
 
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=self.max_length)
-
-        options = ort.SessionOptions()
-        # One core per scorer: the service shares the machine with web and queue workers.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._tokenizer = truncating_tokenizer(tokenizer_path, max_length=self.max_length)
+        self._session = single_thread_session(model_path)
         self._input_names = {i.name for i in self._session.get_inputs()}
 
     def score(self, sentences: Sequence[str]) -> list[float]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.onnx_models import single_thread_session, truncating_tokenizer
+
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 ENCODER_CONFIG = "encoder.json"
 
@@ -32,9 +34,6 @@ class Encoder:
     """
 
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         config_path = model_dir / ENCODER_CONFIG
         try:
             config = json.loads(config_path.read_text(encoding="utf-8"))
@@ -52,18 +51,8 @@ class Encoder:
         self.dimensions: int = int(config["dimensions"])
         self.max_length: int = int(config["max_length"])
 
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=self.max_length)
-        options = ort.SessionOptions()
-        # One core per encoder: web and queue workers share the machine.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._tokenizer = truncating_tokenizer(tokenizer_path, max_length=self.max_length)
+        self._session = single_thread_session(model_path)
 
     def tokenize(self, texts: Sequence[str]) -> list:
         # One at a time on purpose: encode_batch would spread over every core.
